@@ -1,0 +1,32 @@
+package container
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Names lists the container tools this package knows how to drive.
+var Names = []string{"docker", "podman", "nerdctl", "finch"}
+
+// CLI is one container command-line tool, named by its program.
+type CLI struct {
+	// Name is the program run for every command: one of [Names].
+	Name string
+}
+
+// New returns the CLI called name, or docker when name is empty. A name
+// outside [Names] is an error that lists the known ones.
+func New(name string) (CLI, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return CLI{Name: "docker"}, nil
+	}
+	if !slices.Contains(Names, name) {
+		return CLI{}, fmt.Errorf("unknown container CLI %q: want one of %s", name, strings.Join(Names, ", "))
+	}
+	return CLI{Name: name}, nil
+}
+
+// String returns the program's name.
+func (c CLI) String() string { return c.Name }
