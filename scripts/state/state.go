@@ -1,4 +1,4 @@
-package scripts
+package state
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 )
 
-// StateDir returns the folder where godax keeps its local state: the
+// Dir returns the folder where godax keeps its local state: the
 // sandbox's processes and data, and the reference of the last pushed image.
 //
 // # Environment
@@ -15,7 +15,7 @@ import (
 // GODAX_STATE_DIR names the folder. When it is unset, the folder is .godax
 // at the root of the module (the folder holding go.mod), found by walking up
 // from the working directory.
-func StateDir() (string, error) {
+func Dir() (string, error) {
 	if dir := os.Getenv("GODAX_STATE_DIR"); dir != "" {
 		return filepath.Abs(dir)
 	}
