@@ -1,24 +1,83 @@
-// PLACEHOLDER: replaced by the ecrLogin work (issue 4).
 package scripts
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/godax/godax/lib/awsauth"
 )
 
+// LoginResult is the outcome of logging in to one registry.
 type LoginResult struct {
-	Region    string
-	Host      string
+	// Region is the region whose ECR issued the token.
+	Region string
+	// Host is the registry host the container CLI is logged in to.
+	Host string
+	// ExpiresAt is when the token stops working.
 	ExpiresAt time.Time
+	// FromCache is true when the login was served from the token cache.
 	FromCache bool
+	// Skipped says why no login was needed ("" when one was done or cached),
+	// e.g. a credential helper configured for the host.
+	Skipped string
 }
 
-func EcrLogin(ctx context.Context) error { return errors.New("ecrLogin: not built yet") }
-func AWSConfig(ctx context.Context) (aws.Config, error) {
-	return aws.Config{}, errors.New("not built yet")
+var awsConfigMemo struct {
+	sync.Mutex
+	cfg aws.Config
+	ok  bool
 }
-func LoggedIn() []LoginResult         { return nil }
+
+// AWSConfig returns the caller's AWS configuration with ECR_ROLE assumed
+// when it is set: build ECR, ECS and Lambda clients from it. It is loaded
+// once per process; a failed load is retried on the next call. Loading
+// does no network work: the role is assumed at the first signed request.
+//
+// # Environment
+//
+// The SDK's own variables (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL...),
+// and ECR_ROLE with its options as described in [ReadLoginSettings]. When
+// AWS_REGION is unset, the first of ECR_REGIONS is used.
+func AWSConfig(ctx context.Context) (aws.Config, error) {
+	awsConfigMemo.Lock()
+	defer awsConfigMemo.Unlock()
+	if awsConfigMemo.ok {
+		return awsConfigMemo.cfg, nil
+	}
+	s, err := readLoginSettingsFromEnv()
+	if err != nil {
+		return aws.Config{}, err
+	}
+	cfg, err := loadAWSConfig(ctx, s)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	awsConfigMemo.cfg, awsConfigMemo.ok = cfg, true
+	return cfg, nil
+}
+
+// loadAWSConfig loads the AWS configuration s describes.
+func loadAWSConfig(ctx context.Context, s LoginSettings) (aws.Config, error) {
+	cfg, err := awsauth.Load(ctx, awsauth.Options{Region: s.primaryRegion(), Profile: s.Profile, Role: s.Role})
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("aws config: %w", err)
+	}
+	if _, ok := awsauth.Partition(cfg.Region); !ok {
+		return aws.Config{}, fmt.Errorf("aws config: region %q (from profile %q) is not a known AWS region", cfg.Region, s.Profile)
+	}
+	return cfg, nil
+}
+
+// EcrLogin is the ecrLogin target.
+func EcrLogin(ctx context.Context) error { return errors.New("ecrLogin: not built yet") }
+
+// LoggedIn returns the registries the last [EcrLogin] in this process logged in to.
+func LoggedIn() []LoginResult { return nil }
+
+// Bench is the bench target.
 func Bench(ctx context.Context) error { return errors.New("bench: not built yet") }

@@ -1,0 +1,113 @@
+package ecrauth
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/godax/godax/lib/awsauth"
+)
+
+// PublicHost is ECR Public's registry host. Its tokens come from the
+// ecr-public service in [PublicRegion].
+const PublicHost = "public.ecr.aws"
+
+// PublicRegion is the only region that issues ECR Public tokens.
+const PublicRegion = "us-east-1"
+
+// Registry is what an ECR registry host name says about the registry.
+type Registry struct {
+	// Host is the bare host name, without scheme or path.
+	Host string
+	// Account is the 12-digit registry id; "" for ECR Public.
+	Account string
+	// Region is the registry's region; [PublicRegion] for ECR Public.
+	Region string
+	// Partition is the AWS partition the host's domain belongs to.
+	Partition string
+	// FIPS is true for a FIPS endpoint (dkr.ecr-fips).
+	FIPS bool
+	// DualStack is true for a dual-stack endpoint (dkr-ecr ... on.aws).
+	DualStack bool
+	// Public is true for ECR Public.
+	Public bool
+}
+
+// domainPartitions maps each private-registry domain to its partition.
+// Dual-stack domains come first in the pattern so the longer suffix wins.
+var domainPartitions = map[string]string{
+	"amazonaws.com":               "aws", // also aws-us-gov: told apart by region
+	"amazonaws.com.cn":            "aws-cn",
+	"on.aws":                      "aws",
+	"on.amazonwebservices.com.cn": "aws-cn",
+	"amazonaws.eu":                "aws-eusc",
+	"c2s.ic.gov":                  "aws-iso",
+	"sc2s.sgov.gov":               "aws-iso-b",
+	"cloud.adc-e.uk":              "aws-iso-e",
+	"csp.hci.ic.gov":              "aws-iso-f",
+}
+
+var hostRe = regexp.MustCompile(`^([0-9]{12})\.(dkr\.ecr|dkr-ecr)(-fips)?\.([a-z0-9-]+)\.` +
+	`(amazonaws\.com\.cn|amazonaws\.com|on\.amazonwebservices\.com\.cn|on\.aws|amazonaws\.eu|` +
+	`c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$`)
+
+// TrimHost returns the host of s, which may be a bare host or a URL such
+// as a token's proxy endpoint ("https://HOST"), without a trailing slash.
+func TrimHost(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.ToLower(s)
+}
+
+// ParseHost returns what host (a bare host or a URL) says about an ECR
+// registry: its account, region, partition, and whether it is FIPS,
+// dual-stack or ECR Public. It fails for a host that is not an ECR
+// registry, or whose region does not belong to the domain's partition.
+func ParseHost(host string) (Registry, error) {
+	h := TrimHost(host)
+	if h == PublicHost {
+		return Registry{Host: h, Region: PublicRegion, Partition: "aws", Public: true}, nil
+	}
+	m := hostRe.FindStringSubmatch(h)
+	if m == nil {
+		return Registry{}, fmt.Errorf("%q is not an ECR registry host (want ACCOUNT.dkr.ecr.REGION.amazonaws.com or a variant)", host)
+	}
+	r := Registry{Host: h, Account: m[1], FIPS: m[3] != "", Region: m[4], DualStack: m[2] == "dkr-ecr"}
+	domain := m[5]
+	if r.DualStack != strings.HasPrefix(domain, "on.") {
+		return Registry{}, fmt.Errorf("%q is not an ECR registry host: %s goes with %s", host, m[2], dualStackHint(r.DualStack))
+	}
+	partition, ok := awsauth.Partition(r.Region)
+	if !ok {
+		return Registry{}, fmt.Errorf("%q: unknown region %q", host, r.Region)
+	}
+	want := domainPartitions[domain]
+	if partition != want && !(partition == "aws-us-gov" && domain == "amazonaws.com") &&
+		!(partition == "aws-us-gov" && domain == "on.aws") {
+		return Registry{}, fmt.Errorf("%q: region %s (partition %s) does not match domain %s", host, r.Region, partition, domain)
+	}
+	r.Partition = partition
+	return r, nil
+}
+
+func dualStackHint(dualStack bool) string {
+	if dualStack {
+		return "on.aws or on.amazonwebservices.com.cn"
+	}
+	return "amazonaws.com and the other IPv4 domains"
+}
+
+// HostFor returns the standard (IPv4, non-FIPS) registry host of account
+// in region, such as 111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn.
+func HostFor(account, region string) (string, error) {
+	partition, ok := awsauth.Partition(region)
+	if !ok {
+		return "", fmt.Errorf("unknown region %q", region)
+	}
+	return account + ".dkr.ecr." + region + "." + awsauth.PartitionDomain(partition), nil
+}
