@@ -1,6 +1,12 @@
 module github.com/godax/godax
 
-go 1.26
+go 1.26.0
+
+require (
+	github.com/bitfield/script v0.25.2
+	golang.org/x/term v0.48.0
+	mvdan.cc/sh/v3 v3.14.1
+)
 
 require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0 // indirect
@@ -23,13 +29,10 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.44.5 // indirect
 	github.com/aws/aws-sdk-go-v2/service/sts v1.52.0 // indirect
 	github.com/aws/smithy-go v1.28.9 // indirect
-	github.com/bitfield/script v0.25.2 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/itchyny/gojq v0.12.13 // indirect
 	github.com/itchyny/timefmt-go v0.1.5 // indirect
 	github.com/magefile/mage v1.17.2 // indirect
 	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/term v0.48.0 // indirect
-	mvdan.cc/sh/v3 v3.14.1 // indirect
 )

@@ -1,0 +1,151 @@
+package dax
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sync"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+)
+
+// Invocation is what a [BuiltinFunc] gets: the command's arguments and
+// the state of the shell running it.
+type Invocation struct {
+	// Args are the arguments, Args[0] being the command's name.
+	Args []string
+	// Dir is the shell's working directory.
+	Dir string
+	// Getenv returns the value of a shell variable, "" when unset.
+	Getenv func(name string) string
+	// Environ lists the exported variables as KEY=VALUE.
+	Environ func() []string
+	// Stdin, Stdout and Stderr are the command's standard streams.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+
+	env expand.Environ
+}
+
+// environFrom returns the shell environment of inv.
+func environFrom(inv Invocation) expand.Environ {
+	if inv.env != nil {
+		return inv.env
+	}
+	var list []string
+	if inv.Environ != nil {
+		list = inv.Environ()
+	}
+	return expand.ListEnviron(list...)
+}
+
+// Path returns p relative to the invocation's working directory, or p
+// itself when it is absolute.
+func (inv Invocation) Path(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(inv.Dir, p)
+}
+
+// BuiltinFunc implements a command in Go. It returns nil for success,
+// [ExitCode] for a particular exit status, or an error, which is printed
+// to stderr as "name: error" with the exit status 1. It should stop when
+// ctx is done.
+type BuiltinFunc func(ctx context.Context, inv Invocation) error
+
+// ExitCode returns an error that makes a [BuiltinFunc] exit with status
+// code (0 to 255) without printing anything.
+func ExitCode(code int) error {
+	return interp.ExitStatus(uint8(code))
+}
+
+// errUnsupported is returned by a builtin for options it does not
+// implement; the program of that name on PATH runs instead.
+type errUnsupported struct{ msg string }
+
+func (e errUnsupported) Error() string { return e.msg }
+
+var (
+	builtinsMu sync.RWMutex
+	builtins   = map[string]BuiltinFunc{}
+)
+
+// Register makes name a command implemented by fn, for every Shell, ahead
+// of any program of that name on PATH. It replaces an earlier
+// registration, including dax's own builtins (cat, cp, mv, rm, mkdir,
+// touch, which, sleep, printenv). It fails for an empty name, a nil fn,
+// and the shell's own builtins (echo, test, pwd, true, false, cd ...),
+// which the interpreter runs before any registered command.
+func Register(name string, fn BuiltinFunc) error {
+	switch {
+	case name == "":
+		return errors.New("dax.Register: empty command name")
+	case fn == nil:
+		return fmt.Errorf("dax.Register %s: nil function", name)
+	case interp.IsBuiltin(name):
+		return fmt.Errorf("dax.Register %s: a shell builtin cannot be replaced", name)
+	}
+	builtinsMu.Lock()
+	defer builtinsMu.Unlock()
+	builtins[name] = fn
+	return nil
+}
+
+func lookupBuiltin(name string) BuiltinFunc {
+	builtinsMu.RLock()
+	defer builtinsMu.RUnlock()
+	return builtins[name]
+}
+
+// builtinMiddleware runs registered commands and passes the rest on.
+func builtinMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
+	return func(ctx context.Context, args []string) error {
+		fn := lookupBuiltin(args[0])
+		if fn == nil {
+			return next(ctx, args)
+		}
+		hc := interp.HandlerCtx(ctx)
+		inv := Invocation{
+			Args: args,
+			Dir:  hc.Dir,
+			Getenv: func(name string) string {
+				return hc.Env.Get(name).String()
+			},
+			Environ: func() []string { return execEnv(hc.Env) },
+			Stdin:   hc.Stdin,
+			Stdout:  hc.Stdout,
+			Stderr:  hc.Stderr,
+			env:     hc.Env,
+		}
+		if inv.Stdin == nil {
+			inv.Stdin = eofReader{}
+		}
+		err := fn(ctx, inv)
+		var unsupported errUnsupported
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.As(err, &unsupported):
+			if _, lookErr := interp.LookPathDir(hc.Dir, hc.Env, args[0]); lookErr == nil {
+				return next(ctx, args)
+			}
+			fmt.Fprintf(hc.Stderr, "%s: %v (and no %s on PATH)\n", args[0], err, args[0])
+			return interp.ExitStatus(2)
+		}
+		if _, ok := interp.IsExitStatus(err); ok {
+			return err
+		}
+		fmt.Fprintf(hc.Stderr, "%s: %v\n", args[0], err)
+		return interp.ExitStatus(1)
+	}
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }

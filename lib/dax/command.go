@@ -1,0 +1,222 @@
+package dax
+
+import (
+	"io"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Command is a shell command waiting to run: its text, with the holes of
+// its format filled, and its settings. It is an immutable value: every
+// modifier ([Command.Env], [Command.Dir], [Command.Quiet] ...) returns a
+// new Command and leaves the receiver unchanged, so a configured base
+// command can be reused and shared between goroutines. The sinks
+// ([Command.Run], [Command.Text], [Command.Code] ...) run it.
+//
+// # Process groups and terminals
+//
+// On Unix each external program starts in a new process group, so that
+// cancellation can stop it and everything it started. A program whose
+// standard input is a terminal is the exception: it stays in the caller's
+// (foreground) process group so that it can read the terminal and receive
+// Ctrl-C like any interactive program; cancelling it signals the program
+// alone. [WithoutProcessGroups] turns groups off for a whole [Shell].
+type Command struct {
+	sh   *Shell
+	text rendered
+	err  error // a bad format or argument, reported by the sinks
+	file *syntax.File
+
+	env        map[string]string
+	replaceEnv bool
+	dir        string
+
+	stdin       io.Reader
+	stdinString *string
+	stdinFile   string
+	stdinSecret bool
+
+	stdout, stderr io.Writer
+
+	quiet, print, combined bool
+	timeout                time.Duration
+	noThrow                bool
+	okCodes                []int
+}
+
+// Cmd returns a command that runs format, shell text, with its holes filled
+// by args. format is code, written by you; args are data: each one is
+// formatted with its verb (%s, %v, %d, %q ...) and then quoted so that the
+// shell sees exactly one word with exactly that value, whatever it holds.
+// The holes take:
+//
+//   - any value: formatted with its verb, then quoted as one word;
+//   - []string: one quoted word per element (none for an empty slice);
+//   - [Raw]: inserted unquoted, as shell code;
+//   - [Secret] (or []Secret): quoted, and shown as *** when printed.
+//
+// The text may use pipes, &&, ||, ;, redirects, VAR=x prefixes, globs,
+// subshells and the rest of bash's syntax; mvdan.cc/sh runs it the same
+// way on every OS. A bad format (a missing or extra argument) or an
+// argument that cannot be quoted (one with a NUL byte) is reported as an
+// error by the sink that runs the command.
+//
+// Cmd uses the default [Shell]: the process environment, working
+// directory and standard streams.
+func Cmd(format string, args ...any) Command {
+	return defaultShell.Cmd(format, args...)
+}
+
+// String returns the command as printed: its text with the holes filled,
+// secrets shown as ***. It is what [Command.PrintCommand] prints and what
+// errors name.
+func (c Command) String() string {
+	if c.err != nil && c.text.shown == "" {
+		return "<bad command: " + c.err.Error() + ">"
+	}
+	return c.text.shown
+}
+
+// Env returns a copy of c that runs with the environment variable key set
+// to value, on top of the Shell's environment.
+func (c Command) Env(key, value string) Command {
+	c.env = cloneMap(c.env)
+	if c.env == nil {
+		c.env = map[string]string{}
+	}
+	c.env[key] = value
+	return c
+}
+
+// ReplaceEnv returns a copy of c that runs with exactly the variables in
+// env, instead of the Shell's environment. Later calls to [Command.Env]
+// add to it. PATH is not kept unless env has it, so programs other than
+// builtins need an absolute path or a PATH entry.
+func (c Command) ReplaceEnv(env map[string]string) Command {
+	c.env = cloneMap(env)
+	if c.env == nil {
+		c.env = map[string]string{}
+	}
+	c.replaceEnv = true
+	return c
+}
+
+// Dir returns a copy of c that runs in the directory path. A relative path
+// is taken from the Shell's working directory.
+func (c Command) Dir(path string) Command {
+	if c.dir != "" && !filepath.IsAbs(path) {
+		path = filepath.Join(c.dir, path)
+	}
+	c.dir = path
+	return c
+}
+
+// Stdin returns a copy of c that reads standard input from r. A reader can
+// be read only once, so a Command with Stdin should run once; use
+// [Command.StdinString] or [Command.StdinFile] for one that runs again.
+func (c Command) Stdin(r io.Reader) Command {
+	c.clearStdin()
+	c.stdin = r
+	return c
+}
+
+// StdinString returns a copy of c that reads s as its standard input.
+func (c Command) StdinString(s string) Command {
+	c.clearStdin()
+	c.stdinString = &s
+	return c
+}
+
+// StdinSecret returns a copy of c that reads s as its standard input, as
+// `docker login --password-stdin` wants. The value is also redacted from
+// the stderr tail kept in a [CommandError].
+func (c Command) StdinSecret(s Secret) Command {
+	c.clearStdin()
+	str := string(s)
+	c.stdinString = &str
+	c.stdinSecret = true
+	return c
+}
+
+// StdinFile returns a copy of c that reads standard input from the file at
+// path, opened when the command runs. A relative path is taken from the
+// command's working directory.
+func (c Command) StdinFile(path string) Command {
+	c.clearStdin()
+	c.stdinFile = path
+	return c
+}
+
+func (c *Command) clearStdin() {
+	c.stdin, c.stdinString, c.stdinFile, c.stdinSecret = nil, nil, "", false
+}
+
+// Stdout returns a copy of c whose standard output goes to w when run with
+// [Command.Run], instead of the Shell's stdout. The capturing sinks
+// ([Command.Text] ...) ignore it.
+func (c Command) Stdout(w io.Writer) Command {
+	c.stdout = w
+	return c
+}
+
+// Stderr returns a copy of c whose standard error goes to w instead of the
+// Shell's stderr. The tail of it is kept for errors either way.
+func (c Command) Stderr(w io.Writer) Command {
+	c.stderr = w
+	return c
+}
+
+// Quiet returns a copy of c that streams neither stdout nor stderr. The
+// capturing sinks still capture stdout, and errors still carry the tail of
+// stderr.
+func (c Command) Quiet() Command {
+	c.quiet = true
+	return c
+}
+
+// PrintCommand returns a copy of c that prints "$ " and the command, as
+// [Command.String] shows it (secrets as ***), to the Shell's logger before
+// it runs.
+func (c Command) PrintCommand() Command {
+	c.print = true
+	return c
+}
+
+// Timeout returns a copy of c that is stopped when it runs longer than d,
+// with a [CommandError] whose TimedOut is true. Zero means no timeout
+// beyond the context's.
+func (c Command) Timeout(d time.Duration) Command {
+	c.timeout = d
+	return c
+}
+
+// NoThrow returns a copy of c for which a non-zero exit status is not an
+// error; with codes, only those exit statuses are accepted. Failing to
+// start, a timeout and cancellation are still errors.
+func (c Command) NoThrow(codes ...int) Command {
+	c.noThrow = true
+	c.okCodes = slices.Clone(codes)
+	return c
+}
+
+// Combined returns a copy of c whose capturing sinks ([Command.Text],
+// [Command.Lines], [Command.Bytes], [Command.JSON], [Command.Pipe])
+// capture standard error together with standard output, like 2>&1.
+func (c Command) Combined() Command {
+	c.combined = true
+	return c
+}
+
+// accepts reports whether exit status code counts as success.
+func (c Command) accepts(code int) bool {
+	if code == 0 {
+		return true
+	}
+	if !c.noThrow {
+		return false
+	}
+	return len(c.okCodes) == 0 || slices.Contains(c.okCodes, code)
+}

@@ -1,0 +1,145 @@
+package dax
+
+import (
+	"fmt"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Raw is text that goes into a command unquoted, as shell code. Use it for
+// a piece of a command line that you wrote yourself, never for data:
+//
+//	dax.Cmd("ls %s %s", dax.Raw("-la"), dir)
+type Raw string
+
+// Secret is a value that goes into a command quoted, like any other
+// argument, but is shown as *** wherever the command is printed: in
+// [Command.String], in [Command.PrintCommand] output and in errors.
+// Printing a Secret with the fmt package also gives ***.
+type Secret string
+
+// redacted is what a secret looks like when printed.
+const redacted = "***"
+
+// String returns *** so that a secret cannot be printed by accident.
+func (Secret) String() string { return redacted }
+
+// GoString returns *** so that %#v does not reveal the secret either.
+func (Secret) GoString() string { return redacted }
+
+// Format writes *** for every verb, so that no fmt verb reveals the secret.
+func (Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// rendered is a command line built twice from one format: the text that
+// runs and the text that is shown, with secrets as ***.
+type rendered struct {
+	exec, shown string
+	secrets     []string
+}
+
+// render fills the holes of format with args. Every argument is formatted
+// with its verb and then quoted as one shell word, except [Raw] (inserted as
+// is) and []string (one quoted word per element). The shown text has ***
+// in place of each [Secret].
+func render(format string, args []any) (rendered, error) {
+	var exec, shown strings.Builder
+	var secrets []string
+	argi := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			exec.WriteByte(c)
+			shown.WriteByte(c)
+			continue
+		}
+		// Find the verb: flags, width and precision come first.
+		j := i + 1
+		for j < len(format) && strings.IndexByte("+-# 0123456789.", format[j]) >= 0 {
+			j++
+		}
+		if j >= len(format) {
+			return rendered{}, fmt.Errorf("format %q: incomplete verb at the end", format)
+		}
+		spec, verb := format[i:j+1], format[j]
+		i = j
+		if verb == '%' {
+			exec.WriteByte('%')
+			shown.WriteByte('%')
+			continue
+		}
+		if verb == '*' || verb == '[' {
+			return rendered{}, fmt.Errorf("format %q: %s is not supported", format, spec)
+		}
+		if argi >= len(args) {
+			return rendered{}, fmt.Errorf("format %q: missing argument for %s", format, spec)
+		}
+		arg := args[argi]
+		argi++
+		switch a := arg.(type) {
+		case Raw:
+			s := fmt.Sprintf(spec, string(a))
+			exec.WriteString(s)
+			shown.WriteString(s)
+		case Secret:
+			q, err := quote(fmt.Sprintf(spec, string(a)), argi, true)
+			if err != nil {
+				return rendered{}, err
+			}
+			exec.WriteString(q)
+			shown.WriteString(redacted)
+			secrets = append(secrets, string(a))
+		case []string:
+			for k, s := range a {
+				if k > 0 {
+					exec.WriteByte(' ')
+					shown.WriteByte(' ')
+				}
+				q, err := quote(fmt.Sprintf(spec, s), argi, false)
+				if err != nil {
+					return rendered{}, err
+				}
+				exec.WriteString(q)
+				shown.WriteString(q)
+			}
+		case []Secret:
+			for k, s := range a {
+				if k > 0 {
+					exec.WriteByte(' ')
+					shown.WriteByte(' ')
+				}
+				q, err := quote(fmt.Sprintf(spec, string(s)), argi, true)
+				if err != nil {
+					return rendered{}, err
+				}
+				exec.WriteString(q)
+				shown.WriteString(redacted)
+				secrets = append(secrets, string(s))
+			}
+		default:
+			q, err := quote(fmt.Sprintf(spec, a), argi, false)
+			if err != nil {
+				return rendered{}, err
+			}
+			exec.WriteString(q)
+			shown.WriteString(q)
+		}
+	}
+	if argi < len(args) {
+		return rendered{}, fmt.Errorf("format %q: %d arguments given, %d used", format, len(args), argi)
+	}
+	return rendered{exec: exec.String(), shown: shown.String(), secrets: secrets}, nil
+}
+
+// quote quotes s as one bash word. n is the argument's position (from 1),
+// named in the error; a secret's value is never part of the error.
+func quote(s string, n int, secret bool) (string, error) {
+	q, err := syntax.Quote(s, syntax.LangBash)
+	if err != nil {
+		if secret {
+			return "", fmt.Errorf("argument %d (a secret) cannot be quoted: it contains a NUL byte", n)
+		}
+		return "", fmt.Errorf("argument %d %q cannot be quoted: %w", n, s, err)
+	}
+	return q, nil
+}

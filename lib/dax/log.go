@@ -1,0 +1,87 @@
+package dax
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+)
+
+// level is a kind of log line: its label and its colour.
+type level struct {
+	label, color string
+}
+
+var (
+	levelStep  = level{"==>", "\x1b[1;36m"}
+	levelInfo  = level{"info:", "\x1b[32m"}
+	levelWarn  = level{"warn:", "\x1b[33m"}
+	levelError = level{"error:", "\x1b[1;31m"}
+)
+
+var logMu sync.Mutex
+
+// Step logs the start of a step of a script, like "==> Pushing image", to
+// the default logger (standard error). format and args are as for
+// fmt.Printf; a [Secret] prints as ***.
+//
+// # Environment
+//
+// Lines are coloured when standard error is a terminal, unless NO_COLOR is
+// set (to anything) or CI is true.
+func Step(format string, args ...any) { defaultShell.Step(format, args...) }
+
+// Info logs a line of information, like Step.
+func Info(format string, args ...any) { defaultShell.Info(format, args...) }
+
+// Warn logs a warning, like Step.
+func Warn(format string, args ...any) { defaultShell.Warn(format, args...) }
+
+// Error logs an error, like Step. It does not stop anything.
+func Error(format string, args ...any) { defaultShell.Error(format, args...) }
+
+// Step logs the start of a step to the Shell's logger; see the
+// package-level [Step].
+func (sh *Shell) Step(format string, args ...any) { sh.log(levelStep, format, args) }
+
+// Info logs a line of information to the Shell's logger.
+func (sh *Shell) Info(format string, args ...any) { sh.log(levelInfo, format, args) }
+
+// Warn logs a warning to the Shell's logger.
+func (sh *Shell) Warn(format string, args ...any) { sh.log(levelWarn, format, args) }
+
+// Error logs an error to the Shell's logger.
+func (sh *Shell) Error(format string, args ...any) { sh.log(levelError, format, args) }
+
+func (sh *Shell) log(l level, format string, args []any) {
+	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
+	var line string
+	if useColor(sh.logger) {
+		line = l.color + l.label + "\x1b[0m " + msg + "\n"
+	} else {
+		line = l.label + " " + msg + "\n"
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	_, _ = io.WriteString(sh.logger, line) // a log line that cannot be written has nowhere to go
+}
+
+// useColor reports whether log lines to w get colours.
+func useColor(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	if strings.EqualFold(os.Getenv("CI"), "true") {
+		return false
+	}
+	return isTerminal(asReader(w))
+}
+
+// asReader returns w as an io.Reader when it is a file, for isTerminal.
+func asReader(w io.Writer) io.Reader {
+	if f, ok := w.(*os.File); ok {
+		return f
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+//go:build unix
+
+package dax
+
+import (
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// setGroup makes cmd start in a new process group when group is true, and
+// makes cancellation signal the whole group (or the program alone): SIGTERM
+// first, SIGKILL once grace has passed.
+func setGroup(cmd *exec.Cmd, group bool, grace time.Duration) {
+	if group {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		cmd.Cancel = func() error {
+			return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		}
+	} else {
+		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	}
+	cmd.WaitDelay = grace
+}
+
+// reapGroup waits up to grace for the members of process group pgid that
+// outlived its leader to exit after SIGTERM, then kills the rest.
+func reapGroup(pgid int, grace time.Duration) {
+	// The group's processes are not our children (they are reparented when
+	// the leader exits), so there is nothing to wait on: poll, briefly.
+	deadline := time.Now().Add(grace)
+	for time.Now().Before(deadline) {
+		if !groupAlive(pgid) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_ = syscall.Kill(-pgid, syscall.SIGKILL) // ESRCH: already gone
+}
+
+// groupAlive reports whether process group pgid has a member that has not
+// exited. An exited member stays a zombie until its new parent reaps it,
+// which some init processes do late, so on Linux /proc tells zombies
+// apart; elsewhere a zombie counts as alive.
+func groupAlive(pgid int) bool {
+	if err := syscall.Kill(-pgid, 0); errors.Is(err, syscall.ESRCH) {
+		return false
+	}
+	if runtime.GOOS != "linux" {
+		return true
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return true
+	}
+	for _, e := range entries {
+		if e.Name()[0] < '0' || e.Name()[0] > '9' {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // exited meanwhile
+		}
+		if state, group, ok := parseStat(string(stat)); ok && group == pgid && state != "Z" {
+			return true
+		}
+	}
+	return false
+}
+
+// parseStat reads the state and process group from /proc/PID/stat:
+// "PID (COMM) STATE PPID PGRP ...", where COMM may hold spaces and parens.
+func parseStat(stat string) (state string, pgrp int, ok bool) {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return "", 0, false
+	}
+	f := strings.Fields(stat[i+1:])
+	if len(f) < 3 {
+		return "", 0, false
+	}
+	pgrp, err := strconv.Atoi(f[2])
+	return f[0], pgrp, err == nil
+}
+
+// signaled returns the signal that ended the program, if one did.
+func signaled(err *exec.ExitError) (int, bool) {
+	ws, ok := err.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() {
+		return 0, false
+	}
+	return int(ws.Signal()), true
+}
+
+// isTerminal reports whether r is a terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	// Only call Fd on character devices: it makes the file blocking.
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	return term.IsTerminal(int(f.Fd()))
+}
