@@ -82,7 +82,7 @@ var (
 	roleARNRe     = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::([0-9]{12}):role/((?:[\x21-\x7e]+/)?[\w+=,.@-]{1,64})$`)
 	roleNameRe    = regexp.MustCompile(`^(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
 	sessionNameRe = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
-	externalIDRe  = regexp.MustCompile(`^[\w+=,.@:/-]{2,1224}$`)
+	externalIDRe  = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
 )
 
 // ValidAccount reports whether s is a 12-digit AWS account id.
@@ -92,7 +92,9 @@ func ValidAccount(s string) bool { return accountRe.MatchString(s) }
 func ValidSessionName(s string) bool { return sessionNameRe.MatchString(s) }
 
 // ValidExternalID reports whether s is an external id STS accepts.
-func ValidExternalID(s string) bool { return externalIDRe.MatchString(s) }
+func ValidExternalID(s string) bool {
+	return len(s) >= 2 && len(s) <= 1224 && externalIDRe.MatchString(s)
+}
 
 // ParseRoleARN checks that arn is an IAM role ARN and returns its partition,
 // account and name (with path).
@@ -142,7 +144,7 @@ func (r Role) Validate(region string) error {
 	if r.Duration > MaxRoleDuration {
 		return fmt.Errorf("role duration %s is over STS's maximum of 12h", r.Duration)
 	}
-	if r.ExternalID != "" && !externalIDRe.MatchString(r.ExternalID) {
+	if r.ExternalID != "" && !ValidExternalID(r.ExternalID) {
 		return errors.New("role external id is not valid (2 to 1224 of letters, digits and +=,.@:/_-)")
 	}
 	return nil
