@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -73,11 +74,50 @@ func loadAWSConfig(ctx context.Context, s LoginSettings) (aws.Config, error) {
 	return cfg, nil
 }
 
-// EcrLogin is the ecrLogin target.
-func EcrLogin(ctx context.Context) error { return errors.New("ecrLogin: not built yet") }
+// EcrLogin logs the container CLI in to ECR in each configured region,
+// at once, assuming ECR_ROLE first when it is set. A registry whose token
+// is still within its half-life (and whose credentials are still in the
+// CLI's config) is served from the token cache with no network work.
+//
+// # Environment
+//
+// See [ReadLoginSettings] for the variables and their defaults.
+func EcrLogin(ctx context.Context) error {
+	s, err := readLoginSettingsFromEnv()
+	if err != nil {
+		return fmt.Errorf("ecrLogin: %w", err)
+	}
+	results, err := Login(ctx, s)
+	loggedIn.Lock()
+	loggedIn.results = results
+	loggedIn.Unlock()
+	return err
+}
 
-// LoggedIn returns the registries the last [EcrLogin] in this process logged in to.
-func LoggedIn() []LoginResult { return nil }
+var loggedIn struct {
+	sync.Mutex
+	results []LoginResult
+}
+
+// LoggedIn returns the registries the last [EcrLogin] in this process
+// logged in to (or found logged in), one per region.
+func LoggedIn() []LoginResult {
+	loggedIn.Lock()
+	defer loggedIn.Unlock()
+	return slices.Clone(loggedIn.results)
+}
+
+// Login logs in as s describes and returns one result per region, in
+// the order of the regions. The AWS configuration is the process's
+// [AWSConfig] when s comes from the environment, and is only loaded when
+// some region's cache entry is not fresh.
+func Login(ctx context.Context, s LoginSettings) ([]LoginResult, error) {
+	r, err := newLoginRunner(s)
+	if err != nil {
+		return nil, fmt.Errorf("ecrLogin: %w", err)
+	}
+	return r.run(ctx)
+}
 
 // Bench is the bench target.
 func Bench(ctx context.Context) error { return errors.New("bench: not built yet") }
