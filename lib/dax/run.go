@@ -228,6 +228,16 @@ func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
 		stdin = f
 	}
 
+	stdinFile, err := asFile(stdin)
+	if err != nil {
+		return -1, c.fail(-1, fmt.Errorf("stdin: %w", err), tail, 0)
+	}
+	if stdinFile != nil && stdinFile != stdin {
+		// Ends the goroutine feeding the pipe if the command did not read
+		// all of it. A pipe's close error loses nothing.
+		defer stdinFile.Close()
+	}
+
 	if c.print {
 		fmt.Fprintf(sh.logger, "$ %s\n", c.text.shown)
 	}
@@ -240,7 +250,7 @@ func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
 	}
 
 	opts := []interp.RunnerOption{
-		interp.StdIO(stdin, stdout, stderr),
+		interp.StdIO(stdinFile, stdout, stderr),
 		interp.Env(expand.ListEnviron(c.environ(sh)...)),
 		interp.ExecHandlers(builtinMiddleware, sh.execMiddleware),
 	}
@@ -251,7 +261,11 @@ func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
 	if err != nil {
 		return -1, c.fail(-1, err, tail, 0)
 	}
-	err = r.Run(runCtx, c.file)
+	if stages := pipeline(c.file); stages != nil {
+		err = runPipeline(runCtx, r, stages, stdinFile, stdout, stderr)
+	} else {
+		err = r.Run(runCtx, c.file)
+	}
 	if ctxErr := runCtx.Err(); ctxErr != nil {
 		// Cancelled: whatever the shell made of it, the command did not
 		// finish.
@@ -272,6 +286,27 @@ func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
 		return code, c.fail(code, err, tail, 0)
 	}
 	return -1, c.fail(-1, err, tail, 0)
+}
+
+// asFile returns r as a file, as programs need their standard input: r
+// itself when it is one, or the read end of a pipe that a goroutine fills
+// from r.
+func asFile(r io.Reader) (*os.File, error) {
+	switch r := r.(type) {
+	case nil:
+		return nil, nil
+	case *os.File:
+		return r, nil
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		_, _ = io.Copy(pw, r) // EPIPE: the command stopped reading
+		_ = pw.Close()
+	}()
+	return pr, nil
 }
 
 // environ returns the environment the command starts with.
