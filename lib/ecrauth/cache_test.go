@@ -1,0 +1,188 @@
+package ecrauth_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/godax/godax/lib/ecrauth"
+)
+
+var key = ecrauth.Key{Host: "111122223333.dkr.ecr.us-east-1.amazonaws.com", Region: "us-east-1",
+	Role: "arn:aws:iam::111122223333:role/r", Endpoint: "AWS_ENDPOINT_URL=http://127.0.0.1:1"}
+
+func entry() ecrauth.Entry {
+	return ecrauth.Entry{Host: key.Host, Region: "us-east-1", Principal: "arn:aws:sts::111122223333:assumed-role/r/s",
+		RequestedAt: requested, ExpiresAt: requested.Add(12 * time.Hour)}
+}
+
+func TestCache_StoresEntriesPrivatelyAndReadsThemBack(t *testing.T) {
+	t.Parallel()
+	c := ecrauth.Cache{Dir: filepath.Join(t.TempDir(), "godax", "ecr")}
+	if _, ok := c.Get(key); ok {
+		t.Fatal("hit in an empty cache")
+	}
+	if err := c.Put(key, entry()); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := c.Get(key)
+	if !ok {
+		t.Fatal("miss after Put")
+	}
+	want := entry()
+	want.Version, want.Key = 1, key
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	dir, err := os.Stat(c.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir.Mode().Perm() != 0o700 {
+		t.Errorf("folder mode %v, want 0700", dir.Mode().Perm())
+	}
+	files, _ := filepath.Glob(filepath.Join(c.Dir, "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("files %v, want one entry", files)
+	}
+	fi, err := os.Stat(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("file mode %v, want 0600", fi.Mode().Perm())
+	}
+	other := key
+	other.Role = "arn:aws:iam::111122223333:role/other"
+	if _, ok := c.Get(other); ok {
+		t.Error("another principal's key hit this entry")
+	}
+}
+
+func TestCache_TightensAnExistingFolderTo0700(t *testing.T) {
+	t.Parallel()
+	c := ecrauth.Cache{Dir: t.TempDir()}
+	if err := os.Chmod(c.Dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Put(key, entry()); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(c.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("folder mode %v, want 0700", fi.Mode().Perm())
+	}
+}
+
+func TestCache_IgnoresACorruptFileAndRewritesIt(t *testing.T) {
+	t.Parallel()
+	c := ecrauth.Cache{Dir: t.TempDir()}
+	path := filepath.Join(c.Dir, key.ID()+".json")
+	for _, junk := range []string{"", "{", "null", `{"version":1}`, `{"version":99,"host":"h"}`, "\x00\x01"} {
+		if err := os.WriteFile(path, []byte(junk), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if e, ok := c.Get(key); ok {
+			t.Errorf("corrupt file %q gave a hit: %+v", junk, e)
+		}
+	}
+	if err := c.Put(key, entry()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Get(key); !ok {
+		t.Error("miss after rewriting a corrupt file")
+	}
+}
+
+func TestEntry_IsFreshUntilHalfItsLife(t *testing.T) {
+	t.Parallel()
+	e := entry()
+	e.Version = 1
+	tests := []struct {
+		at             time.Duration
+		fresh, expired bool
+	}{
+		{-time.Minute, false, false}, // clock went back: don't trust it
+		{0, true, false},
+		{5*time.Hour + 59*time.Minute, true, false},
+		{6 * time.Hour, false, false},
+		{11*time.Hour + 59*time.Minute, false, false},
+		{12 * time.Hour, false, true},
+		{13 * time.Hour, false, true},
+	}
+	for _, tt := range tests {
+		now := requested.Add(tt.at)
+		if got := e.Fresh(now); got != tt.fresh {
+			t.Errorf("Fresh at +%v = %v, want %v", tt.at, got, tt.fresh)
+		}
+		if got := e.Expired(now); got != tt.expired {
+			t.Errorf("Expired at +%v = %v, want %v", tt.at, got, tt.expired)
+		}
+	}
+}
+
+func TestCache_ConcurrentWritersNeverLeaveATornEntry(t *testing.T) {
+	t.Parallel()
+	c := ecrauth.Cache{Dir: t.TempDir()}
+	if err := c.Put(key, entry()); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 25 {
+				e := entry()
+				e.Principal = fmt.Sprintf("writer-%d-%d", i, j)
+				if err := c.Put(key, e); err != nil {
+					errs <- err
+				}
+				if _, ok := c.Get(key); !ok {
+					errs <- fmt.Errorf("writer %d: miss during concurrent writes", i)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	left, _ := filepath.Glob(filepath.Join(c.Dir, ".entry-*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+func TestCache_LockLetsOneHolderInAtATime(t *testing.T) {
+	t.Parallel()
+	c := ecrauth.Cache{Dir: t.TempDir()}
+	unlock, err := c.Lock(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := c.Lock(ctx, key); err == nil {
+		t.Fatal("second Lock succeeded while the first was held")
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	unlock2, err := c.Lock(context.Background(), key)
+	if err != nil {
+		t.Fatalf("Lock after unlock: %v", err)
+	}
+	if err := unlock2(); err != nil {
+		t.Fatal(err)
+	}
+}
