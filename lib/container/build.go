@@ -1,0 +1,167 @@
+package container
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"github.com/godax/godax/lib/dax"
+)
+
+// BuildOptions describe one image build.
+type BuildOptions struct {
+	// Context is the build context folder. Required.
+	Context string
+	// Dockerfile is the Dockerfile's path; "" (the default) is Dockerfile
+	// in Context. A relative path is taken from the working directory.
+	Dockerfile string
+	// Tags are the names the image gets (-t), e.g. "app:1.2". At least one.
+	Tags []string
+	// Platform is the target platform (--platform), e.g. "linux/arm64";
+	// "" (the default) is the builder's own.
+	Platform string
+	// BuildArgs are passed as --build-arg KEY=VALUE, sorted by key.
+	// Default none.
+	BuildArgs map[string]string
+	// Progress is the progress output style of BuildKit builders (buildx,
+	// nerdctl, finch): "plain", "tty" or "auto". "" (the default) is
+	// "plain" when the CI variable is true, else the tool's default. The
+	// legacy docker builder and podman have no such option.
+	Progress string
+	// Builder is the buildx builder to use; "" (the default) leaves the
+	// choice to buildx (BUILDX_BUILDER, else the current builder).
+	Builder string
+	// Output receives the tool's output; nil (the default) is os.Stderr,
+	// keeping standard output for results.
+	Output io.Writer
+}
+
+// Check checks that the build context is a folder and that the Dockerfile
+// is a file, so a build fails before any work with a message naming
+// the missing path.
+func (o BuildOptions) Check() error {
+	if o.Context == "" {
+		return errors.New("build context is not set")
+	}
+	if fi, err := os.Stat(o.Context); err != nil {
+		return fmt.Errorf("build context %s: %w", o.Context, err)
+	} else if !fi.IsDir() {
+		return fmt.Errorf("build context %s is not a folder", o.Context)
+	}
+	df := o.dockerfile()
+	if fi, err := os.Stat(df); err != nil {
+		return fmt.Errorf("dockerfile %s: %w", df, err)
+	} else if fi.IsDir() {
+		return fmt.Errorf("dockerfile %s is a folder, not a file", df)
+	}
+	if len(o.Tags) == 0 {
+		return errors.New("build: no image tag given")
+	}
+	return nil
+}
+
+func (o BuildOptions) dockerfile() string {
+	if o.Dockerfile != "" {
+		return o.Dockerfile
+	}
+	return filepath.Join(o.Context, "Dockerfile")
+}
+
+func (o BuildOptions) progress() string {
+	if o.Progress != "" {
+		return o.Progress
+	}
+	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+		return "plain"
+	}
+	return ""
+}
+
+// HasBuildx reports whether the CLI is docker with the buildx plugin
+// installed (`docker buildx version` succeeds).
+func (c CLI) HasBuildx(ctx context.Context) bool {
+	if c.Name != "docker" {
+		return false
+	}
+	code, err := dax.Cmd("docker buildx version").Quiet().Timeout(DefaultPingTimeout).Code(ctx)
+	return err == nil && code == 0
+}
+
+// Build builds an image as o describes, after [BuildOptions.Check]. With
+// docker it uses `docker buildx build --load` when buildx is installed, so
+// any builder (also a docker-container one) loads its result into the
+// daemon, and the legacy `docker build` (with DOCKER_BUILDKIT=0) when it
+// is not. podman, nerdctl and finch run their own `build`.
+//
+// # Environment
+//
+// CI=true asks for plain progress output. The tool reads its own
+// variables (DOCKER_HOST, DOCKER_CONFIG, BUILDX_BUILDER...).
+//
+// # Error handling
+//
+// A failed build returns the [*dax.CommandError], which names the command
+// and ends with the last line of the tool's error output.
+func (c CLI) Build(ctx context.Context, o BuildOptions) error {
+	if err := o.Check(); err != nil {
+		return err
+	}
+	buildx := c.HasBuildx(ctx)
+	if o.Builder != "" && c.Name == "docker" && !buildx {
+		return fmt.Errorf("build: builder %q asked for, but docker has no buildx plugin", o.Builder)
+	}
+	argv, env := c.buildCommand(o, buildx)
+	out := o.Output
+	if out == nil {
+		out = os.Stderr
+	}
+	cmd := dax.Cmd("%s", argv).Stdout(out).Stderr(out).PrintCommand()
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		cmd = cmd.Env(k, env[k])
+	}
+	if err := cmd.Run(ctx); err != nil {
+		return fmt.Errorf("build %s: %w", o.Tags[0], err)
+	}
+	return nil
+}
+
+// buildCommand returns the argv and extra environment of the build o
+// describes; buildx says whether docker has the buildx plugin.
+func (c CLI) buildCommand(o BuildOptions, buildx bool) ([]string, map[string]string) {
+	var env map[string]string
+	argv := []string{c.Name, "build"}
+	progress := o.progress()
+	switch {
+	case c.Name == "docker" && buildx:
+		argv = []string{"docker", "buildx", "build", "--load"}
+		if o.Builder != "" {
+			argv = append(argv, "--builder", o.Builder)
+		}
+	case c.Name == "docker":
+		// Without buildx, DOCKER_BUILDKIT=1 makes `docker build` fail.
+		env = map[string]string{"DOCKER_BUILDKIT": "0"}
+		progress = ""
+	case c.Name == "podman":
+		progress = ""
+	}
+	if progress != "" {
+		argv = append(argv, "--progress", progress)
+	}
+	if o.Platform != "" {
+		argv = append(argv, "--platform", o.Platform)
+	}
+	for _, k := range slices.Sorted(maps.Keys(o.BuildArgs)) {
+		argv = append(argv, "--build-arg", k+"="+o.BuildArgs[k])
+	}
+	argv = append(argv, "--file", o.dockerfile())
+	for _, t := range o.Tags {
+		argv = append(argv, "--tag", t)
+	}
+	return append(argv, o.Context), env
+}
