@@ -1,0 +1,411 @@
+//go:build linux
+
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/godax/godax/lib/dax"
+)
+
+// startTimeout bounds how long [Up] waits for the daemons to answer.
+const startTimeout = 90 * time.Second
+
+// stopGrace is how long [Down] waits after SIGTERM before SIGKILL.
+// dockerd stops its containerd on the way out, which takes a few seconds.
+const stopGrace = 20 * time.Second
+
+// daemon is one of the sandbox's services with what it takes to run it.
+type daemon struct {
+	name  string
+	svc   *Service
+	port  bool // listens on a TCP port of its own
+	argv  func() []string
+	env   []string
+	check func(context.Context) error
+}
+
+func (s *State) daemons() []daemon {
+	return []daemon{
+		{"moto", &s.Moto, true, s.motoArgs, motoEnv, s.checkMoto},
+		{"registry", &s.Registry, true, s.registryArgs, nil, s.checkRegistry},
+		{"dockerd", &s.Docker, false, s.dockerdArgs, nil, s.checkDocker},
+	}
+}
+
+// Up starts the sandbox: moto, docker-registry and a private dockerd, on
+// loopback ports and a private socket under <state folder>/sandbox, and
+// waits until each one answers. It is idempotent: daemons that still run
+// and answer are kept ("warm"), dead ones are started again. It prints its
+// progress to standard error.
+//
+// When a program is missing and the user is root on Debian, Up installs
+// its package with apt-get, saying so; otherwise it fails saying what to
+// install.
+//
+// # Environment
+//
+// GODAX_STATE_DIR names the state folder (default: .godax at the module
+// root). dockerd needs root.
+func Up(ctx context.Context) (*State, error) {
+	began := time.Now()
+	dir, err := sandboxDir()
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := lockState(ctx, filepath.Dir(dir))
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	st, err := readState(dir)
+	if errors.Is(err, ErrNotRunning) {
+		st = &State{Dir: dir}
+	} else if err != nil {
+		return nil, err
+	}
+
+	// Sort the daemons into those that answer, those that run but do not
+	// answer yet (another Up may be starting them) and those to start.
+	var toStart, toWait []daemon
+	for _, d := range st.daemons() {
+		switch {
+		case !alive(d.svc.Proc):
+			toStart = append(toStart, d)
+		case d.check(ctx) != nil:
+			toWait = append(toWait, d)
+		}
+	}
+	if len(toStart) == 0 && len(toWait) == 0 {
+		dax.Info("sandbox: already running (warm) in %s", dir)
+		return st, nil
+	}
+
+	if err := ensureTools(ctx, toStart); err != nil {
+		return nil, err
+	}
+	if st.RunDir == "" {
+		if st.RunDir, err = runDirFor(dir, os.TempDir()); err != nil {
+			return nil, err
+		}
+	}
+	if err := st.assignPorts(toStart); err != nil {
+		return nil, err
+	}
+	if err := st.prepare(ctx); err != nil {
+		return nil, err
+	}
+
+	exits := map[string]<-chan error{}
+	for _, d := range toStart {
+		dax.Step("sandbox: starting %s", d.name)
+		s, err := startDaemon(dir, st.LogFile(d.name), d.argv(), d.env)
+		if err != nil {
+			return nil, err
+		}
+		d.svc.Proc, d.svc.Children = s.proc, nil
+		exits[d.name] = s.exited
+		// Record every start at once, so Down finds it even if Up fails.
+		if err := st.save(); err != nil {
+			return nil, err
+		}
+	}
+
+	if err := st.waitReady(ctx, append(toStart, toWait...), exits); err != nil {
+		return nil, err
+	}
+	st.Docker.Children = descendants(st.Docker.Proc)
+	if err := st.save(); err != nil {
+		return nil, err
+	}
+	dax.Info("sandbox: ready in %.1fs: moto %s, registry %s, dockerd %s",
+		time.Since(began).Seconds(), st.Endpoint(), st.RegistryHost(), st.DockerHost())
+	dax.Info(`sandbox: point a shell at it with: eval "$(go run mage.go sandbox:env)"`)
+	return st, nil
+}
+
+// ensureTools checks that the programs the daemons in ds need are on
+// PATH, installing the missing Debian packages when it can.
+func ensureTools(ctx context.Context, ds []daemon) error {
+	if slices.ContainsFunc(ds, func(d daemon) bool { return d.name == "dockerd" }) && os.Geteuid() != 0 {
+		return errors.New("the sandbox's dockerd needs root: run sandbox:up as root")
+	}
+	missing := missingTools(exec.LookPath)
+	if len(missing) == 0 {
+		return nil
+	}
+	pkgs := debPackages(missing)
+	_, debErr := os.Stat("/etc/debian_version")
+	if len(pkgs) == 0 || os.Geteuid() != 0 || debErr != nil || !dax.CommandExists("apt-get") {
+		return missingError(missing)
+	}
+	dax.Step("sandbox: installing %s with apt-get (missing: %s)", strings.Join(pkgs, " "), toolNames(missing))
+	apt := dax.Cmd("apt-get update").Env("DEBIAN_FRONTEND", "noninteractive").Timeout(10 * time.Minute)
+	if err := apt.Run(ctx); err != nil {
+		return fmt.Errorf("install %s: %w", strings.Join(pkgs, " "), err)
+	}
+	apt = dax.Cmd("apt-get install -y %s", pkgs).Env("DEBIAN_FRONTEND", "noninteractive").Timeout(20 * time.Minute)
+	if err := apt.Run(ctx); err != nil {
+		return fmt.Errorf("install %s: %w", strings.Join(pkgs, " "), err)
+	}
+	if missing := missingTools(exec.LookPath); len(missing) > 0 {
+		return missingError(missing)
+	}
+	return nil
+}
+
+func toolNames(ts []tool) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// assignPorts gives each daemon in ds that listens on a port one: its
+// recorded port when that is still free, else a newly picked one.
+func (s *State) assignPorts(ds []daemon) error {
+	var need []*Service
+	for _, d := range ds {
+		if !d.port {
+			continue
+		}
+		if d.svc.Port != 0 && portFree(d.svc.Port) {
+			continue
+		}
+		if d.svc.Port != 0 {
+			dax.Warn("sandbox: %s's port %d is taken now: picking another (run sandbox:env again)", d.name, d.svc.Port)
+		}
+		need = append(need, d.svc)
+	}
+	ports, err := freePorts(len(need))
+	if err != nil {
+		return err
+	}
+	for i, svc := range need {
+		svc.Port = ports[i]
+	}
+	return nil
+}
+
+// prepare creates the sandbox's folders and the daemons' config files.
+func (s *State) prepare(ctx context.Context) error {
+	for _, d := range []string{
+		filepath.Join(s.Dir, "logs"),
+		filepath.Join(s.Dir, "registry", "data"),
+		filepath.Join(s.Dir, "docker"),
+		filepath.Join(s.Dir, "aws"),
+		s.DockerConfig(),
+		s.CLIHome(),
+	} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return fmt.Errorf("sandbox folder: %w", err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(s.RunDir), 0o755); err != nil {
+		return fmt.Errorf("sandbox folder: %w", err)
+	}
+	if err := makePrivateDir(s.RunDir); err != nil {
+		return fmt.Errorf("sandbox folder: %w", err)
+	}
+	cfg, err := s.registryConfig()
+	if err != nil {
+		return err
+	}
+	htpasswd, err := dax.Cmd("htpasswd -niB %s", RegistryUser).
+		StdinSecret(dax.Secret(RegistryPassword)).Timeout(30 * time.Second).Text(ctx)
+	if err != nil {
+		return fmt.Errorf("registry password file: %w", err)
+	}
+	for _, f := range []struct {
+		path string
+		data []byte
+	}{
+		{s.registryConfigFile(), cfg},
+		{s.htpasswdFile(), []byte(htpasswd + "\n")},
+		{s.daemonConfigFile(), []byte("{}\n")},
+		{s.awsConfigFile(), nil},
+		{s.awsCredentialFile(), nil},
+	} {
+		if err := writeFileAtomic(f.path, f.data, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waitReady waits until every daemon in ds answers its health check,
+// printing progress. A daemon that exits or does not answer within
+// [startTimeout] is stopped, and the error shows its log's tail.
+func (s *State) waitReady(ctx context.Context, ds []daemon, exits map[string]<-chan error) error {
+	began := time.Now()
+	deadline := began.Add(startTimeout)
+	nextNote := began.Add(2 * time.Second)
+	pending := slices.Clone(ds)
+	for len(pending) > 0 {
+		var still []daemon
+		for _, d := range pending {
+			select {
+			case err := <-exits[d.name]:
+				return s.failed(d, fmt.Errorf("exited (%v)", err))
+			default:
+			}
+			if !alive(d.svc.Proc) {
+				return s.failed(d, errors.New("exited"))
+			}
+			if d.check(ctx) != nil {
+				still = append(still, d)
+			}
+		}
+		pending = still
+		if len(pending) == 0 {
+			break
+		}
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			err := ctx.Err()
+			if err == nil {
+				err = fmt.Errorf("not answering after %s", startTimeout)
+			}
+			return s.failed(pending[0], fmt.Errorf("%w: %w", err, pending[0].check(context.WithoutCancel(ctx))))
+		}
+		if time.Now().After(nextNote) {
+			names := make([]string, len(pending))
+			for i, d := range pending {
+				names[i] = d.name
+			}
+			dax.Info("sandbox: waiting for %s (%.0fs)", strings.Join(names, ", "), time.Since(began).Seconds())
+			nextNote = time.Now().Add(2 * time.Second)
+		}
+		_ = dax.Sleep(ctx, 100*time.Millisecond)
+	}
+	return nil
+}
+
+// failed stops the daemon d, which did not come up, records that, and
+// returns an error with cause and the tail of d's log.
+func (s *State) failed(d daemon, cause error) error {
+	procs := append([]Proc{d.svc.Proc}, descendants(d.svc.Proc)...)
+	stopErr := stopAll(context.Background(), []Proc{d.svc.Proc}, procs, 5*time.Second)
+	d.svc.Proc, d.svc.Children = Proc{}, nil
+	saveErr := s.save()
+	log, err := os.ReadFile(s.LogFile(d.name))
+	tail := logTail(log, 15)
+	if err != nil {
+		tail = "    (no log: " + err.Error() + ")"
+	}
+	return errors.Join(fmt.Errorf("sandbox: %s did not start: %w\n  last lines of %s:\n%s",
+		d.name, cause, s.LogFile(d.name), tail), stopErr, saveErr)
+}
+
+// Down stops exactly the processes [Up] started, by their recorded pids
+// and start times (SIGTERM, then SIGKILL after a grace period), checks
+// that none of them, nor any process they started, is left, and removes
+// the sandbox's folder. It is safe to call when nothing runs. It never
+// signals a process it did not start.
+func Down(ctx context.Context) error {
+	dir, err := sandboxDir()
+	if err != nil {
+		return err
+	}
+	unlock, err := lockState(ctx, filepath.Dir(dir))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	st, err := readState(dir)
+	if errors.Is(err, ErrNotRunning) {
+		if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+			dax.Info("sandbox: not running in %s: nothing to stop", dir)
+			return nil
+		}
+		dax.Info("sandbox: no processes recorded in %s: removing the folder", dir)
+		return removeAll(dir)
+	}
+	if err != nil {
+		return err
+	}
+
+	var leaders, procs []Proc
+	var names []string
+	for _, d := range st.daemons() {
+		if !alive(d.svc.Proc) {
+			continue
+		}
+		names = append(names, fmt.Sprintf("%s (pid %d)", d.name, d.svc.Pid))
+		leaders = append(leaders, d.svc.Proc)
+		procs = append(procs, d.svc.Proc)
+		procs = append(procs, descendants(d.svc.Proc)...)
+	}
+	for _, d := range st.daemons() {
+		for _, c := range d.svc.Children {
+			if alive(c) && !slices.Contains(procs, c) {
+				procs = append(procs, c)
+			}
+		}
+	}
+	if len(names) > 0 {
+		dax.Step("sandbox: stopping %s", strings.Join(names, ", "))
+	}
+	if err := stopAll(ctx, leaders, procs, stopGrace); err != nil {
+		return err
+	}
+	if err := removeAll(st.RunDir, dir); err != nil {
+		return err
+	}
+	dax.Info("sandbox: stopped; removed %s", dir)
+	return nil
+}
+
+// removeAll unmounts anything a daemon left mounted under dirs, then
+// removes them.
+func removeAll(dirs ...string) error {
+	dirs = slices.DeleteFunc(dirs, func(d string) bool { return d == "" })
+	mounts, err := mountsUnder(dirs...)
+	if err != nil {
+		return fmt.Errorf("sandbox mounts: %w", err)
+	}
+	for _, m := range mounts {
+		if err := syscall.Unmount(m, syscall.MNT_DETACH); err != nil {
+			return fmt.Errorf("unmount %s: %w", m, err)
+		}
+	}
+	for _, d := range dirs {
+		if err := os.RemoveAll(d); err != nil {
+			return fmt.Errorf("remove sandbox folder: %w", err)
+		}
+	}
+	return nil
+}
+
+// Load reads the state of the running sandbox, for [State.Env] and the
+// like. It fails, wrapping [ErrNotRunning], when the sandbox was not
+// started or one of its daemons has died; it does not ask them whether
+// they answer (see [State.Check]).
+func Load() (*State, error) {
+	dir, err := sandboxDir()
+	if err != nil {
+		return nil, err
+	}
+	st, err := readState(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range st.daemons() {
+		if !alive(d.svc.Proc) {
+			return nil, fmt.Errorf("%w: %s (pid %d) has exited: start it again with: go run mage.go sandbox:up", ErrNotRunning, d.name, d.svc.Pid)
+		}
+	}
+	return st, nil
+}

@@ -1,0 +1,258 @@
+package sandbox
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/godax/godax/scripts/state"
+)
+
+// The sandbox's fixed settings. They are not secrets: every sandbox uses them.
+const (
+	// Account is the AWS account the sandbox's role lives in.
+	Account = "111122223333"
+	// Region is the AWS region the sandbox reports.
+	Region = "us-east-1"
+	// RoleARN is the role the pipeline assumes in the sandbox (ECR_ROLE).
+	RoleARN = "arn:aws:iam::" + Account + ":role/godax-deployer"
+	// AccessKeyID and SecretAccessKey are the dummy base credentials. moto
+	// accepts any key and acts in its default account 123456789012 until
+	// the role is assumed.
+	AccessKeyID = "AKIAGODAXSANDBOX0000"
+	// SecretAccessKey is the dummy secret key paired with [AccessKeyID].
+	SecretAccessKey = "godax-sandbox-secret-key"
+	// RegistryUser is the registry's only htpasswd user, as in ECR.
+	RegistryUser = "AWS"
+	// RegistryPassword is the registry's password: what moto's ECR
+	// GetAuthorizationToken hands out for [Account].
+	RegistryPassword = Account + "-auth-token"
+)
+
+// ErrNotRunning is wrapped by the errors of [Load] and [State.Check] when
+// the sandbox is not up or not answering.
+var ErrNotRunning = errors.New("the sandbox is not running")
+
+// ErrUnsupported is returned by [Up], [Down] and [Load] on systems other
+// than Linux.
+var ErrUnsupported = errors.New("the sandbox needs Linux (it runs dockerd, moto and docker-registry locally)")
+
+// Proc identifies one process: its pid and its start time, so that a pid
+// the kernel has since given to another process is never mistaken for ours.
+type Proc struct {
+	// Pid is the process id.
+	Pid int `json:"pid"`
+	// Start is the process's start time in clock ticks after boot, field 22
+	// of /proc/PID/stat.
+	Start uint64 `json:"start"`
+}
+
+// Service is one of the sandbox's daemons as recorded in its state file.
+type Service struct {
+	Proc
+	// Port is the loopback TCP port it listens on (moto and the registry).
+	Port int `json:"port,omitempty"`
+	// Children are processes the daemon started itself and that outlive
+	// it if it dies badly: dockerd's containerd.
+	Children []Proc `json:"children,omitempty"`
+}
+
+// State is a sandbox's record: where it lives, which processes it started
+// and where they listen. [Up] writes it; [Load] reads it.
+type State struct {
+	// Dir is the sandbox's folder, <state folder>/sandbox.
+	Dir string `json:"dir"`
+	// RunDir holds dockerd's socket and exec root. It is Dir/run unless
+	// that path is too long for a unix socket; then it is a short folder
+	// under the temp folder, named after a hash of Dir.
+	RunDir string `json:"run_dir"`
+	// Moto is moto_server.
+	Moto Service `json:"moto"`
+	// Registry is docker-registry.
+	Registry Service `json:"registry"`
+	// Docker is the private dockerd.
+	Docker Service `json:"docker"`
+}
+
+// Endpoint returns moto's URL, the AWS_ENDPOINT_URL for every service.
+func (s *State) Endpoint() string {
+	return "http://127.0.0.1:" + strconv.Itoa(s.Moto.Port)
+}
+
+// RegistryHost returns the registry's HOST:PORT, the ECR_REGISTRY.
+func (s *State) RegistryHost() string {
+	return "127.0.0.1:" + strconv.Itoa(s.Registry.Port)
+}
+
+// DockerSocket returns the path of the private dockerd's unix socket.
+func (s *State) DockerSocket() string { return filepath.Join(s.RunDir, "docker.sock") }
+
+// DockerHost returns the DOCKER_HOST that reaches the private dockerd.
+func (s *State) DockerHost() string { return "unix://" + s.DockerSocket() }
+
+// DockerConfig returns the DOCKER_CONFIG folder the sandbox's docker CLI
+// uses, so logins never land in the user's ~/.docker.
+func (s *State) DockerConfig() string { return filepath.Join(s.Dir, "docker-config") }
+
+// CLIHome returns an empty folder meant as HOME for the AWS CLI when it
+// runs against the sandbox, so its ~/.aws/cli/cache never serves keys a
+// previous moto handed out. [State.Env] does not set HOME.
+func (s *State) CLIHome() string { return filepath.Join(s.Dir, "home") }
+
+// LogFile returns the log file of the daemon called name ("moto",
+// "registry" or "dockerd").
+func (s *State) LogFile(name string) string { return filepath.Join(s.Dir, "logs", name+".log") }
+
+func (s *State) file() string              { return filepath.Join(s.Dir, "state.json") }
+func (s *State) awsConfigFile() string     { return filepath.Join(s.Dir, "aws", "config") }
+func (s *State) awsCredentialFile() string { return filepath.Join(s.Dir, "aws", "credentials") }
+
+// Env returns the KEY=VALUE settings that point the AWS SDK and CLI, the
+// docker CLI and godax's own targets at the sandbox, sorted by key:
+// AWS_ENDPOINT_URL, AWS_REGION, dummy AWS keys, DOCKER_HOST, DOCKER_CONFIG,
+// ECR_ACCOUNT, ECR_ROLE, ECR_REGISTRY, GODAX_STATE_DIR and a few more.
+// AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name empty files, so the
+// user's own profiles cannot leak in. Append it to [os.Environ] for a child
+// process; the variables in [UnsetVars] should be dropped too.
+func (s *State) Env() []string {
+	return []string{
+		"AWS_ACCESS_KEY_ID=" + AccessKeyID,
+		"AWS_CONFIG_FILE=" + s.awsConfigFile(),
+		"AWS_DEFAULT_REGION=" + Region,
+		"AWS_EC2_METADATA_DISABLED=true",
+		"AWS_ENDPOINT_URL=" + s.Endpoint(),
+		"AWS_REGION=" + Region,
+		"AWS_SECRET_ACCESS_KEY=" + SecretAccessKey,
+		"AWS_SHARED_CREDENTIALS_FILE=" + s.awsCredentialFile(),
+		"DOCKER_CONFIG=" + s.DockerConfig(),
+		"DOCKER_HOST=" + s.DockerHost(),
+		"ECR_ACCOUNT=" + Account,
+		"ECR_REGISTRY=" + s.RegistryHost(),
+		"ECR_ROLE=" + RoleARN,
+		"GODAX_STATE_DIR=" + filepath.Dir(s.Dir),
+	}
+}
+
+// UnsetVars lists the variables that would steer the AWS SDK away from
+// the sandbox's credentials if they stayed set. [State.Exports] unsets them.
+var UnsetVars = []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"}
+
+// Exports returns shell lines that apply [State.Env] to the current shell:
+// one `unset` line for [UnsetVars], then one `export KEY=VALUE` line per
+// setting, each value quoted for bash. Use it as
+//
+//	eval "$(go run mage.go sandbox:env)"
+func (s *State) Exports() string {
+	var b strings.Builder
+	b.WriteString("unset " + strings.Join(UnsetVars, " ") + "\n")
+	for _, kv := range s.Env() {
+		key, value, _ := strings.Cut(kv, "=")
+		q, err := syntax.Quote(value, syntax.LangBash)
+		if err != nil {
+			// Only a NUL byte cannot be quoted, and no path holds one:
+			// still, fail loudly in the shell rather than export a
+			// wrong value.
+			fmt.Fprintf(&b, "echo 'sandbox: cannot quote %s' >&2; false\n", key)
+			continue
+		}
+		fmt.Fprintf(&b, "export %s=%s\n", key, q)
+	}
+	return b.String()
+}
+
+// sandboxDir returns <state folder>/sandbox.
+func sandboxDir() (string, error) {
+	dir, err := state.Dir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "sandbox"), nil
+}
+
+// readState reads the state file of the sandbox in dir. A missing file is
+// an error wrapping [ErrNotRunning].
+func readState(dir string) (*State, error) {
+	st := &State{Dir: dir}
+	data, err := os.ReadFile(st.file())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w (no %s): start it with: go run mage.go sandbox:up", ErrNotRunning, st.file())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read sandbox state: %w", err)
+	}
+	if err := json.Unmarshal(data, st); err != nil {
+		return nil, fmt.Errorf("read sandbox state %s: %w", st.file(), err)
+	}
+	if st.Dir != dir {
+		return nil, fmt.Errorf("sandbox state %s belongs to %s: remove it or set GODAX_STATE_DIR=%s", st.file(), st.Dir, filepath.Dir(st.Dir))
+	}
+	return st, nil
+}
+
+// save writes the state file atomically: a temp file in the same folder,
+// then a rename over the old one.
+func (s *State) save() error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode sandbox state: %w", err)
+	}
+	return writeFileAtomic(s.file(), append(data, '\n'), 0o600)
+}
+
+// writeFileAtomic writes data to path through a temp file and a rename, so
+// a reader sees the old content or the new one, never half of it.
+func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(perm)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// maxSocketPath is the longest path a unix socket can have on Linux:
+// sun_path holds 108 bytes including the final NUL.
+const maxSocketPath = 107
+
+// longestRunPath is the longest socket path dockerd and its containerd
+// create under RunDir.
+const longestRunPath = "/exec/containerd/containerd.sock.ttrpc"
+
+// runDirFor returns where the sandbox in dir keeps its sockets: dir/run
+// when its socket paths fit, else a short folder named after a hash of dir
+// under tmp or /tmp.
+func runDirFor(dir, tmp string) (string, error) {
+	candidates := []string{filepath.Join(dir, "run")}
+	sum := sha256.Sum256([]byte(dir))
+	short := "godax-" + hex.EncodeToString(sum[:6])
+	candidates = append(candidates, filepath.Join(tmp, short), filepath.Join("/tmp", short))
+	for _, c := range candidates {
+		if len(c)+len(longestRunPath) <= maxSocketPath {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("the sandbox's socket paths under %s would pass the %d-byte unix socket limit: set GODAX_STATE_DIR to a shorter folder", dir, maxSocketPath)
+}
