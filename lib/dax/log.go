@@ -56,15 +56,16 @@ func (sh *Shell) Error(format string, args ...any) { sh.log(levelError, format, 
 
 func (sh *Shell) log(l level, format string, args []any) {
 	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
+	_, _, _, logger := sh.streams()
 	var line string
-	if useColor(sh.logger) {
+	if useColor(logger) {
 		line = l.color + l.label + "\x1b[0m " + msg + "\n"
 	} else {
 		line = l.label + " " + msg + "\n"
 	}
 	logMu.Lock()
 	defer logMu.Unlock()
-	_, _ = io.WriteString(sh.logger, line) // a log line that cannot be written has nowhere to go
+	_, _ = io.WriteString(logger, line) // a log line that cannot be written has nowhere to go
 }
 
 // useColor reports whether log lines to w get colours.

@@ -44,6 +44,11 @@ func reapGroup(pgid int, grace time.Duration) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	_ = syscall.Kill(-pgid, syscall.SIGKILL) // ESRCH: already gone
+	// SIGKILL is delivered asynchronously; return once it has taken effect,
+	// so that nothing runs on when the sink returns.
+	for deadline = time.Now().Add(time.Second); groupAlive(pgid) && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // groupAlive reports whether process group pgid has a member that has not

@@ -167,6 +167,7 @@ func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
 		sh = defaultShell
 	}
 
+	shStdin, shStdout, shStderr, logger := sh.streams()
 	tail := &tailWriter{max: sh.tailSize}
 	var stdout, stderr io.Writer
 	switch {
@@ -178,9 +179,9 @@ func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
 	case c.stdout != nil:
 		stdout = c.stdout
 	default:
-		stdout = sh.stdout
+		stdout = shStdout
 	}
-	streamErr := sh.stderr
+	streamErr := shStderr
 	if c.stderr != nil {
 		streamErr = c.stderr
 	}
@@ -209,7 +210,7 @@ func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
 		}
 	}
 
-	var stdin io.Reader = sh.stdin
+	stdin := shStdin
 	switch {
 	case c.stdin != nil:
 		stdin = c.stdin
@@ -239,7 +240,7 @@ func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
 	}
 
 	if c.print {
-		fmt.Fprintf(sh.logger, "$ %s\n", c.text.shown)
+		fmt.Fprintf(logger, "$ %s\n", c.text.shown)
 	}
 
 	runCtx := ctx

@@ -17,15 +17,15 @@ import (
 // immutable and safe for concurrent use. Build one with [New]; the
 // package-level [Cmd] uses a Shell with every default.
 type Shell struct {
-	env      map[string]string // nil: the process environment at run time
-	dir      string            // "": the process working directory at run time
-	stdin    io.Reader
-	stdout   io.Writer
-	stderr   io.Writer
-	logger   io.Writer
-	grace    time.Duration
-	noGroup  bool
-	tailSize int
+	env map[string]string // nil: the process environment at run time
+	dir string            // "": the process working directory at run time
+	// nil: os.Stdin, os.Stdout and os.Stderr as they are at run time.
+	stdin                  io.Reader
+	noStdin                bool
+	stdout, stderr, logger io.Writer
+	grace                  time.Duration
+	noGroup                bool
+	tailSize               int
 }
 
 // Option configures a [Shell] built by [New].
@@ -46,10 +46,6 @@ func mustNew() *Shell {
 // is unusable, such as a working directory that does not exist.
 func New(opts ...Option) (*Shell, error) {
 	sh := &Shell{
-		stdin:    os.Stdin,
-		stdout:   os.Stdout,
-		stderr:   os.Stderr,
-		logger:   os.Stderr,
 		grace:    2 * time.Second,
 		tailSize: 4096,
 	}
@@ -99,7 +95,7 @@ func WithDir(dir string) Option {
 // no input (an empty stream).
 func WithStdin(r io.Reader) Option {
 	return func(sh *Shell) error {
-		sh.stdin = r
+		sh.stdin, sh.noStdin = r, r == nil
 		return nil
 	}
 }
@@ -163,6 +159,25 @@ func WithoutProcessGroups() Option {
 		sh.noGroup = true
 		return nil
 	}
+}
+
+// streams returns the Shell's stdin, stdout, stderr and logger, with the
+// process's own for those not configured.
+func (sh *Shell) streams() (stdin io.Reader, stdout, stderr, logger io.Writer) {
+	stdin, stdout, stderr, logger = sh.stdin, sh.stdout, sh.stderr, sh.logger
+	if stdin == nil && !sh.noStdin {
+		stdin = os.Stdin
+	}
+	if stdout == nil {
+		stdout = os.Stdout
+	}
+	if stderr == nil {
+		stderr = os.Stderr
+	}
+	if logger == nil {
+		logger = os.Stderr
+	}
+	return stdin, stdout, stderr, logger
 }
 
 // Cmd returns a command run by sh; see the package-level [Cmd] for the
