@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -90,6 +91,17 @@ type ECSStatus struct {
 	// Running and Desired are the service's task counts.
 	Running int32
 	Desired int32
+}
+
+// String describes the status on one line: service, task definition,
+// container images by name, and task counts.
+func (st ECSStatus) String() string {
+	var images []string
+	for _, name := range slices.Sorted(maps.Keys(st.Images)) {
+		images = append(images, name+"="+st.Images[name])
+	}
+	return fmt.Sprintf("ecs service %s/%s -> task definition %s -> %s (%d/%d running)",
+		st.Cluster, st.Service, shortTaskDefinition(st.TaskDefinition), strings.Join(images, ", "), st.Running, st.Desired)
 }
 
 // Status reads which task definition and images the service runs.

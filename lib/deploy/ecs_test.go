@@ -411,3 +411,25 @@ func TestNewECS_RejectsBadSettingsBeforeAnyCall(t *testing.T) {
 		t.Errorf("registered %d task definitions, want none", len(f.registered))
 	}
 }
+
+func TestECSStatus_ReportsTaskDefinitionImagesAndCounts(t *testing.T) {
+	t.Parallel()
+	f := newFakeECS("prod", "web", webTaskDefinition(), nil)
+	d, _ := newTestECS(t, f)
+	got, err := d.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ECSStatus{
+		Cluster: "prod", Service: "web", TaskDefinition: "arn:aws:ecs:eu-west-1:111122223333:task-definition/web:1",
+		Images:  map[string]string{"app": repo + ":v1", "otel": sidecarI},
+		Running: 1, Desired: 1,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("status (-want +got):\n%s", diff)
+	}
+	wantLine := "ecs service prod/web -> task definition web:1 -> app=" + repo + ":v1, otel=" + sidecarI + " (1/1 running)"
+	if diff := cmp.Diff(wantLine, got.String()); diff != "" {
+		t.Errorf("status line (-want +got):\n%s", diff)
+	}
+}

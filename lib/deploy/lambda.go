@@ -94,6 +94,16 @@ type LambdaStatus struct {
 	AliasVersion string
 }
 
+// String describes the status on one line: function, image, the last
+// update's outcome and, with an alias, the version it points at.
+func (st LambdaStatus) String() string {
+	s := fmt.Sprintf("lambda function %s -> %s (last update %s", st.Function, st.Image, st.LastUpdateStatus)
+	if st.Alias != "" {
+		s += ", alias " + st.Alias + " -> version " + st.AliasVersion
+	}
+	return s + ")"
+}
+
 // Status reads the function's image and, with [WithAlias], the version
 // the alias points at.
 func (d *Lambda) Status(ctx context.Context) (LambdaStatus, error) {

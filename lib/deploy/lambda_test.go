@@ -182,4 +182,8 @@ func TestLambdaStatus_ReportsImageAndAliasVersion(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("status (-want +got):\n%s", diff)
 	}
+	wantLine := "lambda function api -> " + fnImage + " (last update Successful, alias live -> version 4)"
+	if diff := cmp.Diff(wantLine, got.String()); diff != "" {
+		t.Errorf("status line (-want +got):\n%s", diff)
+	}
 }
