@@ -80,6 +80,16 @@ type ECSResult struct {
 	RolledBack bool
 }
 
+// String describes the outcome on one line.
+func (r ECSResult) String() string {
+	if r.RolledBack {
+		return fmt.Sprintf("ecs service %s/%s is back on %s (%s did not roll out)",
+			r.Cluster, r.Service, shortTaskDefinition(r.TaskDefinition), shortTaskDefinition(r.NewTaskDefinition))
+	}
+	return fmt.Sprintf("ecs service %s/%s runs %s, container %s: %s",
+		r.Cluster, r.Service, shortTaskDefinition(r.NewTaskDefinition), r.Container, r.NewImage)
+}
+
 // ECSStatus is what an ECS service runs now.
 type ECSStatus struct {
 	Cluster string

@@ -234,6 +234,9 @@ func TestECSDeploy_RegistersACopyWithTheNewImageAndWaitsUntilStable(t *testing.T
 	if diff := cmp.Diff([]string{newARN}, f.updates); diff != "" {
 		t.Errorf("service updates (-want +got):\n%s", diff)
 	}
+	if diff := cmp.Diff("ecs service prod/web runs web:2, container app: "+repo+"@"+digestB, res.String()); diff != "" {
+		t.Errorf("result line (-want +got):\n%s", diff)
+	}
 	if res.NewTaskDefinition != newARN || res.RolledBack {
 		t.Errorf("result: new task definition %q, rolled back %v; want %q, false", res.NewTaskDefinition, res.RolledBack, newARN)
 	}
@@ -345,6 +348,9 @@ func TestECSDeploy_RollbackPointsTheServiceBackAfterATimeout(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, f.updates); diff != "" {
 		t.Errorf("service updates (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff("ecs service prod/web is back on web:1 (web:2 did not roll out)", res.String()); diff != "" {
+		t.Errorf("result line (-want +got):\n%s", diff)
 	}
 	if !res.RolledBack || aws.ToString(f.service.TaskDefinition) != want[1] {
 		t.Errorf("rolled back %v, service on %s; want true, %s", res.RolledBack, aws.ToString(f.service.TaskDefinition), want[1])

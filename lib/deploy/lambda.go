@@ -81,6 +81,18 @@ type LambdaResult struct {
 	Version string
 }
 
+// String describes the outcome on one line.
+func (r LambdaResult) String() string {
+	s := fmt.Sprintf("lambda function %s runs %s", r.Function, r.NewImage)
+	switch {
+	case r.Alias != "":
+		s += fmt.Sprintf(" (version %s, alias %s)", r.Version, r.Alias)
+	case r.Version != "":
+		s += fmt.Sprintf(" (version %s)", r.Version)
+	}
+	return s
+}
+
 // LambdaStatus is what a Lambda function runs now.
 type LambdaStatus struct {
 	Function string

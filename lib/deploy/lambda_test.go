@@ -112,6 +112,9 @@ func TestLambdaDeploy_PublishesTheUpdatedCodeAndMovesTheAlias(t *testing.T) {
 			t.Errorf("alias existed %v: version %q, alias on %q, last version image %q; want %s, %s, %s",
 				existing, res.Version, f.aliases["live"], f.versions[len(f.versions)-1], want, want, newImage)
 		}
+		if diff := cmp.Diff("lambda function api runs "+newImage+" (version "+want+", alias live)", res.String()); diff != "" {
+			t.Errorf("alias existed %v: result line (-want +got):\n%s", existing, diff)
+		}
 		if diff := cmp.Diff([]string{"sha-" + newImage}, f.published); diff != "" {
 			t.Errorf("alias existed %v: PublishVersion CodeSha256 (-want +got):\n%s", existing, diff)
 		}
