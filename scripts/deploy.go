@@ -134,7 +134,7 @@ func Deploy(ctx context.Context) error {
 	}
 	rec, err := LastPush()
 	if err != nil {
-		return fmt.Errorf("deploy: reading the last push (run push first): %w", err)
+		return fmt.Errorf("deploy: %w", err)
 	}
 	img, err := deploy.ParseImage(rec.Reference)
 	if err != nil {

@@ -4,12 +4,12 @@
 //
 // An [ECS] deployer copies the service's current task definition, swaps the
 // image of one container, registers the copy as a new revision, points the
-// service at it and waits with [ecs.ServicesStableWaiter], printing the
+// service at it and waits with the SDK's ServicesStable waiter, printing the
 // running and desired counts and new service events as it goes. With
 // [WithRollback] a failed or timed-out rollout points the service back at the
 // revision it ran before. A [Lambda] deployer updates the function's code,
 // retrying while another update is in progress, waits with
-// [lambda.FunctionUpdatedV2Waiter], and can publish a version and move an
+// the SDK's FunctionUpdatedV2 waiter, and can publish a version and move an
 // alias to it. Both have a Plan method that reads the current state and
 // changes nothing.
 //

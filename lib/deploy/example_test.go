@@ -1,0 +1,67 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+func ExampleParseImage() {
+	img, err := ParseImage("127.0.0.1:5000/web:v1@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(img.Repository)
+	fmt.Println(img)
+
+	_, err = ParseImage("127.0.0.1:5000/web:v1")
+	fmt.Println(err)
+	// Output:
+	// 127.0.0.1:5000/web
+	// 127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+	// image "127.0.0.1:5000/web:v1" is not pinned by digest (want REPOSITORY@sha256:<64 hex digits>)
+}
+
+// ExampleECS_Deploy runs against an in-memory ECS whose service becomes
+// stable at once; with a real client, pass ecs.NewFromConfig(cfg).
+func ExampleECS_Deploy() {
+	client := newFakeECS("prod", "web", ecstypes.TaskDefinition{
+		Family: aws.String("web"),
+		ContainerDefinitions: []ecstypes.ContainerDefinition{
+			{Name: aws.String("app"), Image: aws.String("127.0.0.1:5000/web:v1")},
+			{Name: aws.String("proxy"), Image: aws.String("envoyproxy/envoy:v1.31")},
+		},
+	}, nil)
+	d, err := NewECS(client, "prod", "web", WithProgress(os.Stdout), WithRollback(true))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	img, err := ParseImage("127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	plan, err := d.Plan(context.Background(), img)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("plan:", plan)
+	res, err := d.Deploy(context.Background(), img)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("done:", res)
+	// Output:
+	// plan: ecs service prod/web, container app (task definition web:1): 127.0.0.1:5000/web:v1 -> 127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+	// ecs service prod/web: registered web:2
+	// ecs service prod/web: 1/1 running, 0 pending, 1 deployment(s), rollout completed
+	// ecs service prod/web: stable on web:2
+	// done: ecs service prod/web runs web:2, container app: 127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+}
