@@ -1,9 +1,16 @@
 package sandbox
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/godax/godax/lib/dax"
 )
 
 // tool is a program the sandbox runs and where it comes from.
@@ -65,4 +72,58 @@ func missingError(missing []tool) error {
 		}
 	}
 	return fmt.Errorf("the sandbox needs %s on PATH: install with: %s", strings.Join(names, ", "), strings.Join(how, "; "))
+}
+
+// host is what [host.ensureTools] knows about the machine and does to it.
+type host struct {
+	lookPath func(string) (string, error)
+	// root is true when the process runs as root.
+	root bool
+	// apt is true on Debian and its kin, where apt-get can install.
+	apt bool
+	// run runs a command, such as apt-get.
+	run func(context.Context, dax.Command) error
+}
+
+// thisHost describes the machine the process runs on.
+func thisHost() host {
+	_, err := os.Stat("/etc/debian_version")
+	return host{
+		lookPath: exec.LookPath,
+		root:     os.Geteuid() == 0,
+		apt:      err == nil && dax.CommandExists("apt-get"),
+		run:      func(ctx context.Context, c dax.Command) error { return c.Run(ctx) },
+	}
+}
+
+// ensureTools checks that the sandbox's programs are on PATH. When some
+// are missing and h is a root Debian machine, it installs their packages
+// with apt-get, saying so; otherwise it fails saying what to install.
+// needRoot is set when dockerd is about to start, which needs root.
+func (h host) ensureTools(ctx context.Context, needRoot bool) error {
+	if needRoot && !h.root {
+		return errors.New("the sandbox's dockerd needs root: run sandbox:up as root")
+	}
+	missing := missingTools(h.lookPath)
+	pkgs := debPackages(missing)
+	if len(pkgs) > 0 && h.root && h.apt {
+		names := make([]string, len(missing))
+		for i, t := range missing {
+			names[i] = t.name
+		}
+		dax.Step("sandbox: installing %s with apt-get (missing: %s)", strings.Join(pkgs, " "), strings.Join(names, ", "))
+		for _, c := range []dax.Command{
+			dax.Cmd("apt-get update").Timeout(10 * time.Minute),
+			dax.Cmd("apt-get install -y %s", pkgs).Timeout(20 * time.Minute),
+		} {
+			if err := h.run(ctx, c.Env("DEBIAN_FRONTEND", "noninteractive")); err != nil {
+				return fmt.Errorf("install %s: %w", strings.Join(pkgs, " "), err)
+			}
+		}
+		missing = missingTools(h.lookPath)
+	}
+	if len(missing) > 0 {
+		return missingError(missing)
+	}
+	return nil
 }

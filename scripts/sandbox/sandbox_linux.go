@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -92,7 +91,8 @@ func Up(ctx context.Context) (*State, error) {
 		return st, nil
 	}
 
-	if err := ensureTools(ctx, toStart); err != nil {
+	needRoot := slices.ContainsFunc(toStart, func(d daemon) bool { return d.name == "dockerd" })
+	if err := thisHost().ensureTools(ctx, needRoot); err != nil {
 		return nil, err
 	}
 	if st.RunDir == "" {
@@ -133,44 +133,6 @@ func Up(ctx context.Context) (*State, error) {
 		time.Since(began).Seconds(), st.Endpoint(), st.RegistryHost(), st.DockerHost())
 	dax.Info(`sandbox: point a shell at it with: eval "$(go run mage.go sandbox:env)"`)
 	return st, nil
-}
-
-// ensureTools checks that the programs the daemons in ds need are on
-// PATH, installing the missing Debian packages when it can.
-func ensureTools(ctx context.Context, ds []daemon) error {
-	if slices.ContainsFunc(ds, func(d daemon) bool { return d.name == "dockerd" }) && os.Geteuid() != 0 {
-		return errors.New("the sandbox's dockerd needs root: run sandbox:up as root")
-	}
-	missing := missingTools(exec.LookPath)
-	if len(missing) == 0 {
-		return nil
-	}
-	pkgs := debPackages(missing)
-	_, debErr := os.Stat("/etc/debian_version")
-	if len(pkgs) == 0 || os.Geteuid() != 0 || debErr != nil || !dax.CommandExists("apt-get") {
-		return missingError(missing)
-	}
-	dax.Step("sandbox: installing %s with apt-get (missing: %s)", strings.Join(pkgs, " "), toolNames(missing))
-	apt := dax.Cmd("apt-get update").Env("DEBIAN_FRONTEND", "noninteractive").Timeout(10 * time.Minute)
-	if err := apt.Run(ctx); err != nil {
-		return fmt.Errorf("install %s: %w", strings.Join(pkgs, " "), err)
-	}
-	apt = dax.Cmd("apt-get install -y %s", pkgs).Env("DEBIAN_FRONTEND", "noninteractive").Timeout(20 * time.Minute)
-	if err := apt.Run(ctx); err != nil {
-		return fmt.Errorf("install %s: %w", strings.Join(pkgs, " "), err)
-	}
-	if missing := missingTools(exec.LookPath); len(missing) > 0 {
-		return missingError(missing)
-	}
-	return nil
-}
-
-func toolNames(ts []tool) string {
-	names := make([]string, len(ts))
-	for i, t := range ts {
-		names[i] = t.name
-	}
-	return strings.Join(names, ", ")
 }
 
 // assignPorts gives each daemon in ds that listens on a port one: its
