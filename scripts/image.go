@@ -1,18 +1,464 @@
-// PLACEHOLDER: replaced by the build/push work (issue 5).
 package scripts
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+
+	"github.com/godax/godax/lib/container"
+	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/ecrauth"
+	"github.com/godax/godax/lib/ecrrepo"
+	"github.com/godax/godax/scripts/state"
 )
 
-type PushRecord struct {
+// sampleDir is the sample service's folder, relative to the module root.
+const sampleDir = "scripts/sampleapp"
+
+// sampleBinary is the file the build compiles into the sample's context.
+const sampleBinary = "sampleapp"
+
+// pushRecordFile is the file under the state folder holding [PushRecord].
+const pushRecordFile = "last-push.json"
+
+// platformPattern is an OCI platform: OS/ARCH, optionally /VARIANT.
+var platformPattern = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?$`)
+
+// ImageSettings is the configuration of build and push, read from the
+// environment by [ReadImageSettings] and checked before any work.
+type ImageSettings struct {
+	// Repository is IMAGE_REPOSITORY: the ECR repository name, also the
+	// local image's name.
 	Repository string
-	Tag        string
-	Digest     string
-	Reference  string
+	// Tag is IMAGE_TAG, or the git short SHA of the build context's
+	// commit, with -dirty when the work tree has uncommitted changes.
+	Tag string
+	// Context is BUILD_CONTEXT as an absolute path; default the sample
+	// service.
+	Context string
+	// Dockerfile is DOCKERFILE as an absolute path; default Dockerfile in
+	// Context.
+	Dockerfile string
+	// Platform is IMAGE_PLATFORM, e.g. linux/arm64; "" is the builder's
+	// default.
+	Platform string
+	// CLI is the container tool (CONTAINER_CLI).
+	CLI container.CLI
+	// Sample is true when Context is the sample service, whose binary the
+	// build compiles first.
+	Sample bool
 }
 
-func Build(ctx context.Context) error { return errors.New("build: not built yet") }
-func Push(ctx context.Context) error  { return errors.New("push: not built yet") }
-func LastPush() (PushRecord, error)   { return PushRecord{}, errors.New("push: not built yet") }
+// LocalRef is the image's local name, REPOSITORY:TAG.
+func (s ImageSettings) LocalRef() string { return s.Repository + ":" + s.Tag }
+
+// ReadImageSettings reads the build and push settings with getenv
+// (os.Getenv in production), derives the tag from git when IMAGE_TAG is
+// unset, and checks every value, returning a one-line error that names the
+// variable and what is wrong with it. It runs git, and nothing else.
+//
+// # Environment
+//
+//   - IMAGE_REPOSITORY (required): the ECR repository, e.g. team/app.
+//   - IMAGE_TAG: the tag; default the git short SHA, with -dirty for
+//     uncommitted changes. Outside git it must be set.
+//   - BUILD_CONTEXT: the build context folder; default scripts/sampleapp.
+//   - DOCKERFILE: the Dockerfile; default Dockerfile in the build context.
+//   - IMAGE_PLATFORM: the target platform, e.g. linux/arm64; default the
+//     builder's.
+//   - CONTAINER_CLI: docker (default), podman, nerdctl or finch.
+func ReadImageSettings(ctx context.Context, getenv func(string) string) (ImageSettings, error) {
+	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	var s ImageSettings
+
+	cli, err := container.New(env("CONTAINER_CLI"))
+	if err != nil {
+		return s, fmt.Errorf("CONTAINER_CLI: %w", err)
+	}
+	s.CLI = cli
+
+	s.Repository = env("IMAGE_REPOSITORY")
+	if s.Repository == "" {
+		return s, errors.New("IMAGE_REPOSITORY is not set: set it to the ECR repository to push to, e.g. team/app")
+	}
+	if err := ecrrepo.ValidateName(s.Repository); err != nil {
+		return s, fmt.Errorf("IMAGE_REPOSITORY: %w", err)
+	}
+
+	root, err := state.ModuleRoot()
+	if err != nil {
+		return s, err
+	}
+	sample := filepath.Join(root, sampleDir)
+	s.Context = sample
+	if v := env("BUILD_CONTEXT"); v != "" {
+		if s.Context, err = filepath.Abs(v); err != nil {
+			return s, fmt.Errorf("BUILD_CONTEXT=%q: %w", v, err)
+		}
+	}
+	s.Sample = s.Context == sample
+	if fi, err := os.Stat(s.Context); err != nil || !fi.IsDir() {
+		return s, fmt.Errorf("BUILD_CONTEXT=%q is not a folder", s.Context)
+	}
+	s.Dockerfile = filepath.Join(s.Context, "Dockerfile")
+	if v := env("DOCKERFILE"); v != "" {
+		if s.Dockerfile, err = filepath.Abs(v); err != nil {
+			return s, fmt.Errorf("DOCKERFILE=%q: %w", v, err)
+		}
+	}
+	if fi, err := os.Stat(s.Dockerfile); err != nil || fi.IsDir() {
+		return s, fmt.Errorf("DOCKERFILE=%q is not a file", s.Dockerfile)
+	}
+
+	s.Platform = env("IMAGE_PLATFORM")
+	if s.Platform != "" && !platformPattern.MatchString(s.Platform) {
+		return s, fmt.Errorf("IMAGE_PLATFORM=%q: want OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64", s.Platform)
+	}
+	if s.Sample && s.Platform != "" && !strings.HasPrefix(s.Platform, "linux/") {
+		return s, fmt.Errorf("IMAGE_PLATFORM=%q: the sample service builds for linux only", s.Platform)
+	}
+
+	s.Tag = env("IMAGE_TAG")
+	if s.Tag == "" {
+		if s.Tag, err = derivedTag(ctx, s.Context); err != nil {
+			return s, err
+		}
+	}
+	if err := container.ValidateTag(s.Tag); err != nil {
+		return s, fmt.Errorf("IMAGE_TAG: %w", err)
+	}
+	return s, nil
+}
+
+// derivedTags holds the tag derived for each build context in this
+// process, so that build and push in one run agree even when the tree
+// changes between them.
+var derivedTags struct {
+	sync.Mutex
+	byDir map[string]string
+}
+
+// derivedTag is [GitTag] for dir, derived once per process.
+func derivedTag(ctx context.Context, dir string) (string, error) {
+	derivedTags.Lock()
+	defer derivedTags.Unlock()
+	if tag, ok := derivedTags.byDir[dir]; ok {
+		return tag, nil
+	}
+	tag, err := GitTag(ctx, dir)
+	if err != nil {
+		return "", err
+	}
+	if derivedTags.byDir == nil {
+		derivedTags.byDir = map[string]string{}
+	}
+	derivedTags.byDir[dir] = tag
+	return tag, nil
+}
+
+// GitTag returns the tag for the source in dir: the short SHA of the
+// commit checked out (detached or not), with -dirty when the work tree
+// has uncommitted changes, untracked files included.
+//
+// # Error handling
+//
+// Outside a git work tree, in a repository with no commit yet, or with no
+// git on PATH, the error asks for IMAGE_TAG.
+func GitTag(ctx context.Context, dir string) (string, error) {
+	if !dax.CommandExists("git") {
+		return "", errors.New("IMAGE_TAG is not set and git is not installed to derive it: set IMAGE_TAG")
+	}
+	git := func(args ...string) dax.Command {
+		return dax.Cmd("git %s", args).Dir(dir).Quiet().Timeout(30*time.Second).
+			Env("GIT_OPTIONAL_LOCKS", "0").Env("LC_ALL", "C")
+	}
+	sha, err := git("rev-parse", "--short", "HEAD").Text(ctx)
+	if err != nil {
+		var ce *dax.CommandError
+		if errors.As(err, &ce) && strings.Contains(ce.Stderr, "not a git repository") {
+			return "", fmt.Errorf("IMAGE_TAG is not set and %s is not in a git work tree: set IMAGE_TAG", dir)
+		}
+		if errors.As(err, &ce) && (strings.Contains(ce.Stderr, "unknown revision") || strings.Contains(ce.Stderr, "Needed a single revision")) {
+			return "", fmt.Errorf("IMAGE_TAG is not set and the git repository at %s has no commit yet: commit, or set IMAGE_TAG", dir)
+		}
+		return "", fmt.Errorf("IMAGE_TAG is not set and git could not name the commit: %w", err)
+	}
+	status, err := git("status", "--porcelain").Text(ctx)
+	if err != nil {
+		return "", fmt.Errorf("IMAGE_TAG is not set and git status failed: %w", err)
+	}
+	if strings.TrimSpace(status) != "" {
+		sha += "-dirty"
+	}
+	return sha, nil
+}
+
+// Build builds the image IMAGE_REPOSITORY:IMAGE_TAG from BUILD_CONTEXT.
+// For the sample service it first compiles the static binary into the
+// context (CGO_ENABLED=0 GOOS=linux), leaving an unchanged binary's file
+// untouched so the image build stays cached. Every setting and the
+// container daemon are checked before any work.
+//
+// # Environment
+//
+// See [ReadImageSettings]; CI=true gives plain build output.
+func Build(ctx context.Context) error {
+	s, err := ReadImageSettings(ctx, os.Getenv)
+	if err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	if err := s.CLI.Ping(ctx); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	start := time.Now()
+	if s.Sample {
+		if err := compileSample(ctx, s); err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
+	}
+	dax.Step("building %s from %s", s.LocalRef(), s.Context)
+	err = s.CLI.Build(ctx, container.BuildOptions{
+		Context:    s.Context,
+		Dockerfile: s.Dockerfile,
+		Tags:       []string{s.LocalRef()},
+		Platform:   s.Platform,
+	})
+	if err != nil {
+		return err
+	}
+	dax.Info("built %s in %s", s.LocalRef(), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// sampleCommand is the go build that compiles the sample service to out.
+func sampleCommand(s ImageSettings, out string) dax.Command {
+	arch := runtime.GOARCH
+	if s.Platform != "" {
+		arch = strings.Split(s.Platform, "/")[1]
+	}
+	return dax.Cmd("go build -trimpath -buildvcs=false -ldflags %s -o %s .",
+		"-s -w -X main.version="+s.Tag, out).
+		Dir(s.Context).Env("CGO_ENABLED", "0").Env("GOOS", "linux").Env("GOARCH", arch).
+		PrintCommand()
+}
+
+// compileSample compiles the sample service into its context. The binary
+// is written to a temporary file first; it replaces the old one only when
+// it differs, so a rebuild of unchanged source keeps the file (and the
+// image build's cache) as it was.
+func compileSample(ctx context.Context, s ImageSettings) error {
+	dst := filepath.Join(s.Context, sampleBinary)
+	tmp := dst + ".tmp"
+	if err := sampleCommand(s, tmp).Run(ctx); err != nil {
+		return fmt.Errorf("compile the sample service: %w", err)
+	}
+	fresh, err := os.ReadFile(tmp)
+	if err != nil {
+		return err
+	}
+	if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, fresh) {
+		return os.Remove(tmp)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return fmt.Errorf("compile the sample service: %w", err)
+	}
+	return nil
+}
+
+// PushRecord is what a push leaves under the state folder for deploy to
+// read, in the same run or a later one (see [LastPush]).
+type PushRecord struct {
+	// Registry is the registry host pushed to.
+	Registry string `json:"registry"`
+	// Repository is the repository name, without the host.
+	Repository string `json:"repository"`
+	// Tag is the tag pushed.
+	Tag string `json:"tag"`
+	// Digest is the manifest digest the registry stored, sha256:...
+	Digest string `json:"digest"`
+	// Reference is HOST/REPOSITORY@DIGEST: the image, pinned.
+	Reference string `json:"reference"`
+	// ImageID is the local image ID that was pushed.
+	ImageID string `json:"imageId"`
+}
+
+// Push pushes the image [Build] built to the registry ecrLogin logged in
+// to: it makes sure the ECR repository exists (creating it with scan on
+// push), tags the image HOST/REPOSITORY:TAG, pushes it, prints the pinned
+// reference HOST/REPOSITORY@sha256:... on standard output and records it
+// for [LastPush]. Pushing an unchanged image again changes nothing.
+//
+// # Environment
+//
+// As [ReadImageSettings], plus ECR_REGISTRY (the registry host; default
+// the one [EcrLogin] logged in to in this process) and the AWS settings of
+// [AWSConfig].
+func Push(ctx context.Context) error {
+	s, err := ReadImageSettings(ctx, os.Getenv)
+	if err != nil {
+		return fmt.Errorf("push: %w", err)
+	}
+	cfg, err := AWSConfig(ctx)
+	if err != nil {
+		return fmt.Errorf("push: %w", err)
+	}
+	host, err := pushRegistry(os.Getenv("ECR_REGISTRY"), LoggedIn(), cfg.Region)
+	if err != nil {
+		return fmt.Errorf("push: %w", err)
+	}
+	if err := s.CLI.Ping(ctx); err != nil {
+		return fmt.Errorf("push: %w", err)
+	}
+	id, err := s.CLI.ImageID(ctx, s.LocalRef())
+	if errors.Is(err, container.ErrNoImage) {
+		return fmt.Errorf("push: %s is not built: run build first", s.LocalRef())
+	}
+	if err != nil {
+		return fmt.Errorf("push: %w", err)
+	}
+
+	start := time.Now()
+	region, registryID := cfg.Region, os.Getenv("ECR_ACCOUNT")
+	if reg, err := ecrauth.ParseHost(host); err == nil {
+		region, registryID = reg.Region, reg.Account
+	}
+	client := ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.Region = region })
+	repo, err := ecrrepo.Ensure(ctx, client, s.Repository, ecrrepo.Options{RegistryID: registryID, ScanOnPush: true})
+	if err != nil {
+		return fmt.Errorf("push: %w", err)
+	}
+	if repo.Created {
+		dax.Info("created ECR repository %s", s.Repository)
+	}
+
+	remote := host + "/" + s.Repository + ":" + s.Tag
+	if err := s.CLI.Tag(ctx, s.LocalRef(), remote); err != nil {
+		return fmt.Errorf("push: %w", err)
+	}
+	dax.Step("pushing %s", remote)
+	digest, err := s.CLI.Push(ctx, remote, nil)
+	if err != nil {
+		return err
+	}
+	rec := PushRecord{
+		Registry:   host,
+		Repository: s.Repository,
+		Tag:        s.Tag,
+		Digest:     digest,
+		Reference:  host + "/" + s.Repository + "@" + digest,
+		ImageID:    id,
+	}
+	if err := writePushRecord(rec); err != nil {
+		return fmt.Errorf("push: %w", err)
+	}
+	dax.Info("pushed %s in %s", remote, time.Since(start).Round(time.Millisecond))
+	_, err = fmt.Println(rec.Reference)
+	return err
+}
+
+// pushRegistry picks the registry host to push to: ecrRegistry
+// (ECR_REGISTRY) when set, else the host ecrLogin logged in to, the one
+// for region when it logged in to several.
+func pushRegistry(ecrRegistry string, logged []LoginResult, region string) (string, error) {
+	if h := ecrauth.TrimHost(ecrRegistry); h != "" {
+		return h, nil
+	}
+	var hosts []LoginResult
+	for _, r := range logged {
+		if r.Host != "" {
+			hosts = append(hosts, r)
+		}
+	}
+	switch {
+	case len(hosts) == 1:
+		return hosts[0].Host, nil
+	case len(hosts) == 0:
+		return "", errors.New("no registry to push to: ecrLogin has not run in this process (the push target runs it first), and ECR_REGISTRY is not set")
+	}
+	for _, r := range hosts {
+		if r.Region == region {
+			return r.Host, nil
+		}
+	}
+	return "", fmt.Errorf("ecrLogin logged in to %d registries and none is in region %q: set ECR_REGISTRY to the one to push to", len(hosts), region)
+}
+
+// pushRecordPath is the record's file under the state folder.
+func pushRecordPath() (string, error) {
+	dir, err := state.Dir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, pushRecordFile), nil
+}
+
+// writePushRecord writes rec atomically (a temporary file, then a rename),
+// so a reader sees the old record or the new one, never a part.
+func writePushRecord(rec PushRecord) error {
+	path, err := pushRecordPath()
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("push record: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), pushRecordFile+".*")
+	if err != nil {
+		return fmt.Errorf("push record: %w", err)
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name()) // best effort: the error below is what matters
+		return fmt.Errorf("push record: %w", err)
+	}
+	return nil
+}
+
+// LastPush returns the record of the last successful push, kept under the
+// state folder ($GODAX_STATE_DIR, default .godax at the module root).
+func LastPush() (PushRecord, error) {
+	var rec PushRecord
+	path, err := pushRecordPath()
+	if err != nil {
+		return rec, err
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return rec, fmt.Errorf("no push recorded in %s: run push first", filepath.Dir(path))
+	}
+	if err != nil {
+		return rec, fmt.Errorf("last push: %w", err)
+	}
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return rec, fmt.Errorf("last push: %s is not valid JSON: %w", path, err)
+	}
+	if !container.ValidDigest(rec.Digest) || rec.Reference == "" {
+		return rec, fmt.Errorf("last push: %s has no digest reference: run push again", path)
+	}
+	return rec, nil
+}
