@@ -16,14 +16,26 @@ import (
 // command can be reused and shared between goroutines. The sinks
 // ([Command.Run], [Command.Text], [Command.Code] ...) run it.
 //
+// # Cancellation
+//
+// When the sink's context is done or the [Command.Timeout] passes, the
+// command stops: builtins return, and each external program gets SIGTERM,
+// sent to its whole process group so that what it started (grandchildren,
+// background jobs) gets it too. Whatever still runs after the Shell's kill
+// grace ([WithKillGrace], 2s by default) gets SIGKILL. The sink returns
+// once the group is gone. Outside Unix the program is killed at once and
+// what it started is not tracked.
+//
 // # Process groups and terminals
 //
 // On Unix each external program starts in a new process group, so that
-// cancellation can stop it and everything it started. A program whose
-// standard input is a terminal is the exception: it stays in the caller's
-// (foreground) process group so that it can read the terminal and receive
-// Ctrl-C like any interactive program; cancelling it signals the program
-// alone. [WithoutProcessGroups] turns groups off for a whole [Shell].
+// cancellation can reach everything it started. A program whose standard
+// input is a terminal is the exception: a new group would not be the
+// terminal's foreground group, so reading the terminal would stop it
+// (SIGTTIN) and Ctrl-C would not reach it. Such a program stays in the
+// caller's group, works interactively, gets Ctrl-C from the terminal like
+// the caller, and on cancellation is signalled alone.
+// [WithoutProcessGroups] keeps every program in the caller's group.
 type Command struct {
 	sh   *Shell
 	text rendered

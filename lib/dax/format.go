@@ -17,6 +17,10 @@ type Raw string
 // argument, but is shown as *** wherever the command is printed: in
 // [Command.String], in [Command.PrintCommand] output and in errors.
 // Printing a Secret with the fmt package also gives ***.
+//
+// An argument is visible to other users in the process list while an
+// external program runs; to keep a password out of argv, prefer
+// [Command.StdinSecret], as `docker login --password-stdin` does.
 type Secret string
 
 // redacted is what a secret looks like when printed.

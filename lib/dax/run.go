@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -161,6 +162,9 @@ func (c Command) Pipe(ctx context.Context) *script.Pipe {
 func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
 	if c.err != nil {
 		return -1, fmt.Errorf("dax: %w", c.err)
+	}
+	if c.file == nil {
+		return -1, errors.New("dax: empty Command; build one with Cmd")
 	}
 	sh := c.sh
 	if sh == nil {

@@ -91,8 +91,8 @@ func WithDir(dir string) Option {
 }
 
 // WithStdin sets where commands read standard input from when they are
-// not given any with [Command.Stdin]. The default is os.Stdin; nil means
-// no input (an empty stream).
+// not given any with [Command.Stdin]. The default is os.Stdin as it is
+// when each command runs; nil means no input (an empty stream).
 func WithStdin(r io.Reader) Option {
 	return func(sh *Shell) error {
 		sh.stdin, sh.noStdin = r, r == nil
@@ -101,7 +101,8 @@ func WithStdin(r io.Reader) Option {
 }
 
 // WithStdout sets where [Command.Run] streams standard output. The
-// default is os.Stdout. w must not be nil; use io.Discard for nothing.
+// default is os.Stdout as it is when each command runs. w must not be
+// nil; use io.Discard for nothing.
 func WithStdout(w io.Writer) Option {
 	return func(sh *Shell) error {
 		if w == nil {
@@ -113,7 +114,8 @@ func WithStdout(w io.Writer) Option {
 }
 
 // WithStderr sets where commands' standard error is streamed. The default
-// is os.Stderr. w must not be nil; use io.Discard for nothing.
+// is os.Stderr as it is when each command runs. w must not be nil; use
+// io.Discard for nothing.
 func WithStderr(w io.Writer) Option {
 	return func(sh *Shell) error {
 		if w == nil {
@@ -126,7 +128,8 @@ func WithStderr(w io.Writer) Option {
 
 // WithLogger sets where [Command.PrintCommand] and the Shell's
 // [Shell.Step], [Shell.Info], [Shell.Warn] and [Shell.Error] write. The
-// default is os.Stderr. w must not be nil.
+// default is os.Stderr as it is when each line is written. w must not be
+// nil.
 func WithLogger(w io.Writer) Option {
 	return func(sh *Shell) error {
 		if w == nil {

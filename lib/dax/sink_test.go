@@ -179,3 +179,11 @@ func TestCommandError_ExitStatusIsOneWhenCommandDidNotExit(t *testing.T) {
 		t.Errorf("ExitStatus() = %d, want 1", err.ExitStatus())
 	}
 }
+
+func TestCommand_ZeroValueReportsErrorInsteadOfPanicking(t *testing.T) {
+	t.Parallel()
+	var cmd dax.Command
+	if err := cmd.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "empty Command") {
+		t.Errorf("Run() = %v, want an empty Command error", err)
+	}
+}
