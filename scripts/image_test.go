@@ -3,16 +3,32 @@ package scripts
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/godax/godax/lib/container"
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/ecrrepo"
+	"github.com/godax/godax/scripts/sandbox"
+	"github.com/godax/godax/scripts/sandbox/sandboxtest"
 	"github.com/godax/godax/scripts/state"
 )
 
@@ -352,5 +368,249 @@ func TestCompileSample_LeavesAnUnchangedBinaryUntouched(t *testing.T) {
 	}
 	if fi, err := os.Stat(bin); err != nil || fi.ModTime().Equal(past) {
 		t.Errorf("a changed binary was not replaced (err %v)", err)
+	}
+}
+
+// pushHelperEnv makes the test binary run ecrLogin, build and push, as
+// `mage push` does, in a process of its own: each push starts with a
+// fresh process, as a second `mage push` would.
+const pushHelperEnv = "GODAX_TEST_PUSH_HELPER"
+
+func TestPushHelperProcess(t *testing.T) {
+	if os.Getenv(pushHelperEnv) != "1" {
+		t.Skip("the push tests run this as a helper process")
+	}
+	ctx := context.Background()
+	for _, step := range []func(context.Context) error{EcrLogin, Build, Push} {
+		if err := step(ctx); err != nil {
+			fmt.Fprintln(os.Stderr, "Error:", err)
+			os.Exit(1)
+		}
+	}
+	os.Exit(0)
+}
+
+// runPush runs ecrLogin, build and push in a helper process with env on
+// top of the sandbox's, and returns the last line it printed and how long
+// it took.
+func runPush(t *testing.T, st *sandbox.State, env map[string]string) (string, time.Duration) {
+	t.Helper()
+	cmd := dax.Cmd("%s -test.run=^TestPushHelperProcess$", os.Args[0]).Quiet().Timeout(5*time.Minute).Env(pushHelperEnv, "1")
+	for _, k := range append(slices.Clone(sandbox.UnsetVars), "BUILD_CONTEXT", "DOCKERFILE", "IMAGE_PLATFORM", "CONTAINER_CLI", "ECR_REGIONS", "ECR_NO_CACHE") {
+		cmd = cmd.Env(k, "")
+	}
+	for _, kv := range st.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		cmd = cmd.Env(k, v)
+	}
+	for k, v := range env {
+		cmd = cmd.Env(k, v)
+	}
+	start := time.Now()
+	lines, err := cmd.Lines(context.Background())
+	took := time.Since(start)
+	if err != nil {
+		var ce *dax.CommandError
+		if errors.As(err, &ce) {
+			t.Fatalf("push failed: %v\n%s", err, ce.Stderr)
+		}
+		t.Fatal(err)
+	}
+	if len(lines) == 0 {
+		t.Fatal("push printed nothing")
+	}
+	return lines[len(lines)-1], took
+}
+
+// sandboxECR returns an ECR client acting in the sandbox's account, as
+// push does (with the sandbox's role assumed).
+func sandboxECR(st *sandbox.State) *ecr.Client {
+	base := aws.Config{
+		Region:       sandbox.Region,
+		BaseEndpoint: aws.String(st.Endpoint()),
+		Credentials:  credentials.NewStaticCredentialsProvider(sandbox.AccessKeyID, sandbox.SecretAccessKey, ""),
+	}
+	cfg := base.Copy()
+	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(base), sandbox.RoleARN))
+	return ecr.NewFromConfig(cfg)
+}
+
+// registryGet sends an authenticated request to the sandbox's registry.
+func registryGet(t *testing.T, st *sandbox.State, method, path string, accept ...string) *http.Response {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+st.RegistryHost()+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(sandbox.RegistryUser, sandbox.RegistryPassword)
+	for _, a := range accept {
+		req.Header.Add("Accept", a)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		t.Fatalf("%s %s: %s", method, path, resp.Status)
+	}
+	return resp
+}
+
+// registryState returns the repository's tags and the manifest digest
+// the registry serves for tag.
+func registryState(t *testing.T, st *sandbox.State, repo, tag string) ([]string, string) {
+	t.Helper()
+	resp := registryGet(t, st, http.MethodGet, "/v2/"+repo+"/tags/list")
+	var list struct {
+		Tags []string `json:"tags"`
+	}
+	err := json.NewDecoder(resp.Body).Decode(&list)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp = registryGet(t, st, http.MethodHead, "/v2/"+repo+"/manifests/"+tag,
+		"application/vnd.docker.distribution.manifest.v2+json",
+		"application/vnd.docker.distribution.manifest.list.v2+json",
+		"application/vnd.oci.image.manifest.v1+json",
+		"application/vnd.oci.image.index.v1+json")
+	if err := resp.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return list.Tags, resp.Header.Get("Docker-Content-Digest")
+}
+
+func TestPush_OnTheSandboxCreatesTheRepositoryPushesAndPinsTheDigest(t *testing.T) {
+	st := sandboxtest.Require(t)
+	stateDir := t.TempDir()
+	t.Setenv("GODAX_STATE_DIR", stateDir)
+	id := time.Now().UnixNano()
+	repo, tag := fmt.Sprintf("godax-test/push-%d", id), fmt.Sprintf("it-%d", id)
+	env := map[string]string{"GODAX_STATE_DIR": stateDir, "IMAGE_REPOSITORY": repo, "IMAGE_TAG": tag}
+	client := sandboxECR(st)
+	ctx := context.Background()
+
+	_, err := client.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: []string{repo}})
+	var missing *ecrtypes.RepositoryNotFoundException
+	if !errors.As(err, &missing) {
+		t.Fatalf("before the push: got %v, want RepositoryNotFoundException", err)
+	}
+
+	printed, first := runPush(t, st, env)
+	t.Logf("first push (ecrLogin, build, push in a fresh process): %s", first)
+	prefix := st.RegistryHost() + "/" + repo + "@"
+	if !strings.HasPrefix(printed, prefix) {
+		t.Fatalf("printed %q, want %s<digest>", printed, prefix)
+	}
+	digest := strings.TrimPrefix(printed, prefix)
+
+	out, err := client.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: []string{repo}})
+	if err != nil {
+		t.Fatalf("after the push, the repository is not in ECR: %v", err)
+	}
+	if r := out.Repositories[0]; r.ImageScanningConfiguration == nil || !r.ImageScanningConfiguration.ScanOnPush {
+		t.Errorf("the repository was created without scan on push")
+	}
+
+	tags, served := registryState(t, st, repo, tag)
+	if d := cmp.Diff([]string{tag}, tags); d != "" {
+		t.Errorf("registry tags (-want +got):\n%s", d)
+	}
+	if served != digest {
+		t.Errorf("printed digest %s, registry serves %s", digest, served)
+	}
+	rec, err := LastPush()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !container.ValidDigest(rec.ImageID) {
+		t.Errorf("push record's image ID %q is not a sha256 digest", rec.ImageID)
+	}
+	want := PushRecord{Registry: st.RegistryHost(), Repository: repo, Tag: tag, Digest: digest, Reference: printed, ImageID: rec.ImageID}
+	if d := cmp.Diff(want, rec); d != "" {
+		t.Errorf("push record (-want +got):\n%s", d)
+	}
+	recPath := filepath.Join(stateDir, pushRecordFile)
+	before, err := os.Stat(recPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	again, second := runPush(t, st, env)
+	t.Logf("second push of the unchanged tree (fresh process): %s", second)
+	if again != printed {
+		t.Errorf("second push printed %q, want %q", again, printed)
+	}
+	tags, served = registryState(t, st, repo, tag)
+	if d := cmp.Diff([]string{tag}, tags); d != "" || served != digest {
+		t.Errorf("the second push changed the registry: tags %v (-want +got %s), digest %s", tags, d, served)
+	}
+	after, err := os.Stat(recPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("the second push rewrote the push record")
+	}
+}
+
+func TestEnsure_OnMotoTreatsConcurrentCreatorsAsSuccess(t *testing.T) {
+	st := sandboxtest.Require(t)
+	client := sandboxECR(st)
+	name := fmt.Sprintf("godax-test/ensure-%d", time.Now().UnixNano())
+	ctx := context.Background()
+	results := make([]ecrrepo.Repository, 6)
+	errs := make([]error, len(results))
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() { results[i], errs[i] = ecrrepo.Ensure(ctx, client, name, ecrrepo.Options{ScanOnPush: true}) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	created := 0
+	for _, r := range results {
+		if r.Created {
+			created++
+		}
+		if r.Name != name || !strings.HasSuffix(r.URI, "/"+name) || r.RegistryID != sandbox.Account {
+			t.Errorf("got %+v, want %s in account %s", r, name, sandbox.Account)
+		}
+	}
+	if created != 1 {
+		t.Errorf("%d callers say they created the repository, want exactly 1", created)
+	}
+	again, err := ecrrepo.Ensure(ctx, client, name, ecrrepo.Options{})
+	if err != nil || again.Created {
+		t.Errorf("ensuring an existing repository: got %+v, %v; want it found, not created", again, err)
+	}
+}
+
+func TestBuild_StopsBeforeAnyWorkWhenTheDaemonIsDown(t *testing.T) {
+	if !dax.CommandExists("docker") {
+		t.Skip("no docker CLI on PATH")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sock := "unix://" + filepath.Join(dir, "no-daemon.sock")
+	for k, v := range map[string]string{"DOCKER_HOST": sock, "DOCKER_CONTEXT": "", "CONTAINER_CLI": "", "IMAGE_REPOSITORY": "app",
+		"IMAGE_TAG": "v1", "BUILD_CONTEXT": dir, "DOCKERFILE": "", "IMAGE_PLATFORM": ""} {
+		t.Setenv(k, v)
+	}
+	err := Build(context.Background())
+	want := "build: docker daemon not reachable at DOCKER_HOST=" + sock + ": "
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("got %v, want an error starting %q", err, want)
+	}
+	if !strings.Contains(err.Error(), "Cannot connect to the Docker daemon") {
+		t.Errorf("got %v, want it to end with docker's own reason", err)
 	}
 }
