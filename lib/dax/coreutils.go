@@ -97,6 +97,15 @@ func catFile(w io.Writer, path string) error {
 	return err
 }
 
+// copyFile copies f to w through a 128 KiB buffer, as GNU cat does. The
+// standard library's path for files (copy_file_range, then splice, then a
+// 32 KiB buffer) and sendfile both measured slower into a pipe.
+func copyFile(w io.Writer, f *os.File) (int64, error) {
+	buf := make([]byte, 128<<10)
+	// The wrappers hide ReadFrom and WriteTo, so CopyBuffer uses buf.
+	return io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{f}, buf)
+}
+
 // cpCmd: cp [-r|-R|-f|-p] SRC... DST
 func cpCmd(_ context.Context, inv Invocation) error {
 	flags, ops, err := parseFlags(inv.Args[1:], "rRfpv")

@@ -80,53 +80,44 @@ func render(format string, args []any) (rendered, error) {
 		}
 		arg := args[argi]
 		argi++
+		var words []string
+		secret := false
 		switch a := arg.(type) {
 		case Raw:
 			s := fmt.Sprintf(spec, string(a))
 			exec.WriteString(s)
 			shown.WriteString(s)
+			continue
 		case Secret:
-			q, err := quote(fmt.Sprintf(spec, string(a)), argi, true)
+			words, secret = []string{string(a)}, true
+		case []Secret:
+			words, secret = make([]string, len(a)), true
+			for k, s := range a {
+				words[k] = string(s)
+			}
+		case []string:
+			words = a
+		default:
+			words = []string{fmt.Sprintf(spec, arg)}
+			spec = "%s"
+		}
+		for k, w := range words {
+			if k > 0 {
+				exec.WriteByte(' ')
+				shown.WriteByte(' ')
+			}
+			w = fmt.Sprintf(spec, w)
+			q, err := quote(w, argi, secret)
 			if err != nil {
 				return rendered{}, err
 			}
 			exec.WriteString(q)
-			shown.WriteString(redacted)
-			secrets = append(secrets, string(a))
-		case []string:
-			for k, s := range a {
-				if k > 0 {
-					exec.WriteByte(' ')
-					shown.WriteByte(' ')
-				}
-				q, err := quote(fmt.Sprintf(spec, s), argi, false)
-				if err != nil {
-					return rendered{}, err
-				}
-				exec.WriteString(q)
+			if secret {
+				shown.WriteString(redacted)
+				secrets = append(secrets, w)
+			} else {
 				shown.WriteString(q)
 			}
-		case []Secret:
-			for k, s := range a {
-				if k > 0 {
-					exec.WriteByte(' ')
-					shown.WriteByte(' ')
-				}
-				q, err := quote(fmt.Sprintf(spec, string(s)), argi, true)
-				if err != nil {
-					return rendered{}, err
-				}
-				exec.WriteString(q)
-				shown.WriteString(redacted)
-				secrets = append(secrets, string(s))
-			}
-		default:
-			q, err := quote(fmt.Sprintf(spec, a), argi, false)
-			if err != nil {
-				return rendered{}, err
-			}
-			exec.WriteString(q)
-			shown.WriteString(q)
 		}
 	}
 	if argi < len(args) {
