@@ -29,13 +29,16 @@ import (
 // # Process groups and terminals
 //
 // On Unix each external program starts in a new process group, so that
-// cancellation can reach everything it started. A program whose standard
-// input is a terminal is the exception: a new group would not be the
-// terminal's foreground group, so reading the terminal would stop it
-// (SIGTTIN) and Ctrl-C would not reach it. Such a program stays in the
-// caller's group, works interactively, gets Ctrl-C from the terminal like
-// the caller, and on cancellation is signalled alone.
-// [WithoutProcessGroups] keeps every program in the caller's group.
+// cancellation can reach everything it started. A command whose standard
+// input is a terminal (a script run by hand, its stdin not redirected) is
+// the exception: a new group would not be the terminal's foreground group,
+// so reading the terminal would stop its programs (SIGTTIN) and Ctrl-C
+// would not reach them. Its programs stay in the caller's group, work
+// interactively, get Ctrl-C from the terminal like the caller, and on
+// cancellation are signalled alone. A program that opens the terminal
+// itself (/dev/tty) while the command's stdin is redirected would be
+// stopped; [WithoutProcessGroups] keeps every program in the caller's
+// group.
 type Command struct {
 	sh   *Shell
 	text rendered

@@ -257,7 +257,9 @@ func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
 	opts := []interp.RunnerOption{
 		interp.StdIO(stdinFile, stdout, stderr),
 		interp.Env(expand.ListEnviron(c.environ(sh)...)),
-		interp.ExecHandlers(builtinMiddleware, sh.execMiddleware),
+		// A terminal on stdin means interactive use: programs must stay in
+		// the terminal's foreground process group (see Command).
+		interp.ExecHandlers(builtinMiddleware, execMiddleware(!sh.noGroup && !isTerminal(stdinFile), sh.grace)),
 	}
 	if dir != "" {
 		opts = append(opts, interp.Dir(dir))
