@@ -331,6 +331,9 @@ func Push(ctx context.Context) error {
 	start := time.Now()
 	region, registryID := cfg.Region, os.Getenv("ECR_ACCOUNT")
 	if reg, err := ecrauth.ParseHost(host); err == nil {
+		if reg.Public {
+			return fmt.Errorf("push: %s is ECR Public, whose repositories this push does not manage: set ECR_REGISTRY to a private registry", host)
+		}
 		region, registryID = reg.Region, reg.Account
 	}
 	client := ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.Region = region })
@@ -346,10 +349,21 @@ func Push(ctx context.Context) error {
 	if err := s.CLI.Tag(ctx, s.LocalRef(), remote); err != nil {
 		return fmt.Errorf("push: %w", err)
 	}
-	dax.Step("pushing %s", remote)
-	digest, err := s.CLI.Push(ctx, remote, nil)
-	if err != nil {
-		return err
+	var digest string
+	if repo.ImmutableTags {
+		// ECR refuses a push of an existing immutable tag even for the
+		// very same image, so an unchanged image is not pushed again.
+		if digest, err = immutablePushed(ctx, s.CLI, client, s.Repository, registryID, remote); err != nil {
+			return fmt.Errorf("push: %w", err)
+		}
+	}
+	if digest == "" {
+		dax.Step("pushing %s", remote)
+		if digest, err = s.CLI.Push(ctx, remote, nil); err != nil {
+			return err
+		}
+	} else {
+		dax.Info("%s is already in the registry as %s", remote, digest)
 	}
 	rec := PushRecord{
 		Registry:   host,
@@ -365,6 +379,33 @@ func Push(ctx context.Context) error {
 	dax.Info("pushed %s in %s", remote, time.Since(start).Round(time.Millisecond))
 	_, err = fmt.Println(rec.Reference)
 	return err
+}
+
+// immutablePushed returns the digest of remote (HOST/REPO:TAG) in the
+// immutable ECR repository when the tag exists there and holds the local
+// image, "" when the tag is free, and an error when the tag holds another
+// image.
+func immutablePushed(ctx context.Context, cli container.CLI, client ecrrepo.ImageAPI, repo, registryID, remote string) (string, error) {
+	_, tag := container.SplitTag(remote)
+	inECR, err := ecrrepo.TagDigest(ctx, client, repo, registryID, tag)
+	if err != nil || inECR == "" {
+		return "", err
+	}
+	local, err := cli.RepoDigest(ctx, remote)
+	if err != nil {
+		local = ""
+	}
+	return sameImage(remote, inECR, local)
+}
+
+// sameImage decides about a tag that exists in an immutable repository as
+// inECR: it is the pushed image when the local image was pushed there as
+// local under the same digest, and a conflict otherwise.
+func sameImage(remote, inECR, local string) (string, error) {
+	if local == inECR {
+		return inECR, nil
+	}
+	return "", fmt.Errorf("%s already exists as %s in a repository with immutable tags, and the local image is not that one: set another IMAGE_TAG (or commit, for a new git tag)", remote, inECR)
 }
 
 // pushRegistry picks the registry host to push to: ecrRegistry

@@ -614,3 +614,39 @@ func TestBuild_StopsBeforeAnyWorkWhenTheDaemonIsDown(t *testing.T) {
 		t.Errorf("got %v, want it to end with docker's own reason", err)
 	}
 }
+
+func TestSameImage_SkipsOnlyTheVeryImageAlreadyUnderAnImmutableTag(t *testing.T) {
+	t.Parallel()
+	a, b := "sha256:"+strings.Repeat("a", 64), "sha256:"+strings.Repeat("b", 64)
+	tests := []struct {
+		name, inECR, local, want string
+		wantErr                  bool
+	}{
+		{name: "the local image was pushed as that digest", inECR: a, local: a, want: a},
+		{name: "another image holds the tag", inECR: a, local: b, wantErr: true},
+		{name: "the local image was never pushed there", inECR: a, local: "", wantErr: true},
+	}
+	for _, tt := range tests {
+		got, err := sameImage("reg/app:v1", tt.inECR, tt.local)
+		if got != tt.want || (err != nil) != tt.wantErr {
+			t.Errorf("%s: got %q, %v; want %q, error %v", tt.name, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+// freeTags is an ECR that has no image at all.
+type freeTags struct{ asked int }
+
+func (f *freeTags) DescribeImages(context.Context, *ecr.DescribeImagesInput, ...func(*ecr.Options)) (*ecr.DescribeImagesOutput, error) {
+	f.asked++
+	return nil, &ecrtypes.ImageNotFoundException{Message: aws.String("no image")}
+}
+
+func TestImmutablePushed_PushesAFreeTag(t *testing.T) {
+	t.Parallel()
+	f := &freeTags{}
+	got, err := immutablePushed(context.Background(), container.CLI{Name: "docker"}, f, "app", "", "reg/app:v1")
+	if err != nil || got != "" || f.asked != 1 {
+		t.Errorf("got %q, %v after %d questions; want no digest (push it) after asking ECR once", got, err, f.asked)
+	}
+}
