@@ -67,33 +67,20 @@ func TestGitTag_IsTheShortSHAOfACleanTree(t *testing.T) {
 	}
 }
 
-func TestGitTag_AddsDirtyForAChangedFile(t *testing.T) {
+func TestGitTag_AddsDirtyForUncommittedChanges(t *testing.T) {
 	t.Parallel()
-	dir, sha := gitRepo(t)
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main // changed\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got, err := GitTag(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := sha + "-dirty"; got != want {
-		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
-func TestGitTag_AddsDirtyForAnUntrackedFile(t *testing.T) {
-	t.Parallel()
-	dir, sha := gitRepo(t)
-	if err := os.WriteFile(filepath.Join(dir, "new.go"), []byte("package main\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got, err := GitTag(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := sha + "-dirty"; got != want {
-		t.Errorf("got %q, want %q", got, want)
+	for _, file := range []string{"main.go", "untracked.go"} {
+		dir, sha := gitRepo(t)
+		if err := os.WriteFile(filepath.Join(dir, file), []byte("package main // changed\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := GitTag(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := sha + "-dirty"; got != want {
+			t.Errorf("after writing %s: got %q, want %q", file, got, want)
+		}
 	}
 }
 
