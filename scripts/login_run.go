@@ -114,6 +114,10 @@ func newLoginRunner(s LoginSettings) (*loginRunner, error) {
 		ctx, cancel := context.WithTimeout(ctx, ecrauth.DefaultCallTimeout)
 		defer cancel()
 		out, err := sts.NewFromConfig(c).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		var cerr *awsauth.CredentialsError
+		if errors.As(err, &cerr) {
+			return "", cerr // names the role or the fixes already
+		}
 		if err != nil {
 			return "", fmt.Errorf("sts get-caller-identity: %w", err)
 		}

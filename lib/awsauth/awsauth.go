@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/user"
 	"regexp"
@@ -313,6 +314,8 @@ func (e *CredentialsError) Error() string {
 	switch {
 	case e.Role != "" && e.AccessDenied():
 		return fmt.Sprintf("assume role %s: access denied: check the role's trust policy and the caller's sts:AssumeRole permission: %v", e.Role, e.Err)
+	case e.Role != "" && unreachable(e.Err):
+		return fmt.Sprintf("assume role %s: cannot reach STS (check AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS and the network): %v", e.Role, e.Err)
 	case e.Role != "" && e.TimedOut:
 		return fmt.Sprintf("assume role %s: no answer from STS within %s (check AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS and the network): %v", e.Role, e.Timeout, e.Err)
 	case e.Role != "":
@@ -326,3 +329,9 @@ func (e *CredentialsError) Error() string {
 
 // Unwrap returns the SDK's error.
 func (e *CredentialsError) Unwrap() error { return e.Err }
+
+// unreachable reports whether err is a failure to connect.
+func unreachable(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecrpublic"
 	"github.com/aws/smithy-go"
 
+	"github.com/godax/godax/lib/awsauth"
 	"github.com/godax/godax/lib/dax"
 )
 
@@ -148,7 +149,13 @@ func GetPublicToken(ctx context.Context, c PublicTokenGetter, now func() time.Ti
 	return t, nil
 }
 
+// tokenError explains err. A credential failure is returned as it is:
+// it already names the role or the fixes, and is not ECR's fault.
 func tokenError(scope Scope, err error) error {
+	var cerr *awsauth.CredentialsError
+	if errors.As(err, &cerr) {
+		return cerr
+	}
 	var api smithy.APIError
 	denied := errors.As(err, &api) && strings.Contains(api.ErrorCode(), "AccessDenied")
 	return &TokenError{Scope: scope, AccessDenied: denied, Err: err}
