@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"sync"
+	"syscall"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
@@ -131,6 +132,10 @@ func builtinMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
 			return nil
 		case ctx.Err() != nil:
 			return ctx.Err()
+		case errors.Is(err, syscall.EPIPE):
+			// The reader went away, as with `cat FILE | head -1`: end
+			// quietly with the status of a program killed by SIGPIPE.
+			return interp.ExitStatus(128 + 13)
 		case errors.As(err, &unsupported):
 			if _, lookErr := interp.LookPathDir(hc.Dir, hc.Env, args[0]); lookErr == nil {
 				return next(ctx, args)

@@ -60,6 +60,27 @@ func TestBuiltin_CatConcatenatesFilesAndStdin(t *testing.T) {
 	}
 }
 
+func TestBuiltin_CatReadsNothingWithoutStdin(t *testing.T) {
+	t.Parallel()
+	sh, _, _ := inDir(t, nil) // a Shell with no stdin
+	got, err := sh.Cmd("cat").ReplaceEnv(noPath).Text(context.Background())
+	if err != nil || got != "" {
+		t.Errorf("cat = %q, %v; want empty output", got, err)
+	}
+}
+
+func TestBuiltin_CatStopsQuietlyWhenTheReaderGoesAway(t *testing.T) {
+	t.Parallel()
+	sh, _, stderr := inDir(t, map[string]string{"big": strings.Repeat("x", 4<<20)})
+	got, err := sh.Cmd("cat big | head -c 3").Text(context.Background())
+	if err != nil || got != "xxx" {
+		t.Errorf("Text() = %q, %v; want xxx, nil", got, err)
+	}
+	if stderr.String() != "" {
+		t.Errorf("stderr = %q, want nothing", stderr.String())
+	}
+}
+
 func TestBuiltin_CatFailsForMissingFileButPrintsTheRest(t *testing.T) {
 	t.Parallel()
 	sh, _, stderr := inDir(t, map[string]string{"a": "A\n"})
@@ -113,6 +134,11 @@ func TestBuiltin_MvMovesFiles(t *testing.T) {
 	}
 	if exists(filepath.Join(dir, "a")) || readFile(t, filepath.Join(dir, "d/c")) != "A" || readFile(t, filepath.Join(dir, "d/b")) != "B" {
 		t.Error("mv did not move a to d/c and b to d/b")
+	}
+	for _, text := range []string{"mv d", "mv d/b d/c missing-dir"} {
+		if code, _ := sh.Cmd(text).ReplaceEnv(noPath).Code(context.Background()); code != 1 {
+			t.Errorf("%s: exit status %d, want 1", text, code)
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"mvdan.cc/sh/v3/interp"
@@ -76,7 +77,9 @@ func catCmd(ctx context.Context, inv Invocation) error {
 			}
 			continue
 		}
-		if err := catFile(inv.Stdout, inv.Path(name)); err != nil {
+		if err := catFile(inv.Stdout, inv.Path(name)); errors.Is(err, syscall.EPIPE) {
+			return err
+		} else if err != nil {
 			fmt.Fprintf(inv.Stderr, "cat: %v\n", err)
 			failed = true
 		}

@@ -53,7 +53,7 @@ func ExampleSecret_String() {
 }
 
 func ExampleSecret_GoString() {
-	fmt.Printf("%#v\n", dax.Secret("hunter2"))
+	fmt.Println(dax.Secret("hunter2").GoString())
 	// Output: ***
 }
 
