@@ -96,18 +96,19 @@ func ReadImageSettings(ctx context.Context, getenv func(string) string) (ImageSe
 		return s, fmt.Errorf("IMAGE_REPOSITORY: %w", err)
 	}
 
-	root, err := state.ModuleRoot()
-	if err != nil {
-		return s, err
+	var sample string
+	if root, err := state.ModuleRoot(); err == nil {
+		sample = filepath.Join(root, sampleDir)
 	}
-	sample := filepath.Join(root, sampleDir)
 	s.Context = sample
 	if v := env("BUILD_CONTEXT"); v != "" {
 		if s.Context, err = filepath.Abs(v); err != nil {
 			return s, fmt.Errorf("BUILD_CONTEXT=%q: %w", v, err)
 		}
+	} else if sample == "" {
+		return s, errors.New("BUILD_CONTEXT is not set, and the sample service it defaults to is not found (run from inside the godax module)")
 	}
-	s.Sample = s.Context == sample
+	s.Sample = sample != "" && s.Context == sample
 	if fi, err := os.Stat(s.Context); err != nil || !fi.IsDir() {
 		return s, fmt.Errorf("BUILD_CONTEXT=%q is not a folder", s.Context)
 	}
