@@ -251,7 +251,7 @@ func sampleCommand(s ImageSettings, out string) dax.Command {
 	return dax.Cmd("go build -trimpath -buildvcs=false -ldflags %s -o %s .",
 		"-s -w -X main.version="+s.Tag, out).
 		Dir(s.Context).Env("CGO_ENABLED", "0").Env("GOOS", "linux").Env("GOARCH", arch).
-		PrintCommand()
+		PrintCommand().Timeout(10 * time.Minute)
 }
 
 // compileSample compiles the sample service into its context. The binary

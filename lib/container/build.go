@@ -10,9 +10,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/godax/godax/lib/dax"
 )
+
+// DefaultBuildTimeout bounds one build, base image pulls included.
+const DefaultBuildTimeout = 30 * time.Minute
 
 // BuildOptions describe one image build.
 type BuildOptions struct {
@@ -97,7 +101,8 @@ func (c CLI) HasBuildx(ctx context.Context) bool {
 // docker it uses `docker buildx build --load` when buildx is installed, so
 // any builder (also a docker-container one) loads its result into the
 // daemon, and the legacy `docker build` (with DOCKER_BUILDKIT=0) when it
-// is not. podman, nerdctl and finch run their own `build`.
+// is not. podman, nerdctl and finch run their own `build`. It is bounded
+// by [DefaultBuildTimeout].
 //
 // # Environment
 //
@@ -121,7 +126,7 @@ func (c CLI) Build(ctx context.Context, o BuildOptions) error {
 	if out == nil {
 		out = os.Stderr
 	}
-	cmd := dax.Cmd("%s", argv).Stdout(out).Stderr(out).PrintCommand()
+	cmd := dax.Cmd("%s", argv).Stdout(out).Stderr(out).PrintCommand().Timeout(DefaultBuildTimeout)
 	for _, k := range slices.Sorted(maps.Keys(env)) {
 		cmd = cmd.Env(k, env[k])
 	}
