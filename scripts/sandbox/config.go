@@ -47,13 +47,14 @@ func (s *State) dockerdArgs() []string {
 		"--bridge=none",
 		"--storage-driver=vfs",
 		"--data-root", filepath.Join(dockerDir, "data"),
-		"--exec-root", filepath.Join(s.RunDir, "exec"),
+		"--exec-root", s.execRoot(),
 		"--pidfile", filepath.Join(dockerDir, "dockerd.pid"),
 		"--config-file", s.daemonConfigFile(),
 		"-H", s.DockerHost(),
 	}
 }
 
+func (s *State) execRoot() string         { return filepath.Join(s.RunDir, "exec") }
 func (s *State) daemonConfigFile() string { return filepath.Join(s.Dir, "docker", "daemon.json") }
 
 // motoArgs returns moto_server's command line, listening on 127.0.0.1 only.

@@ -51,7 +51,8 @@ func allProcs(st *State) []Proc {
 
 // TestUpDown_LifecycleLeavesNoProcessOfItsOwnBehind starts a private
 // sandbox in a state folder too long for unix sockets, checks that a second
-// Up is warm and that a dead daemon is restarted, then checks that Down
+// Up is warm, that a dead daemon is restarted and that a dead dockerd's
+// containerd is not left behind, then checks that Down
 // stops every process the sandbox started (containerd included), spares
 // an unrelated process, and removes the sandbox's folders.
 func TestUpDown_LifecycleLeavesNoProcessOfItsOwnBehind(t *testing.T) {
@@ -109,6 +110,22 @@ func TestUpDown_LifecycleLeavesNoProcessOfItsOwnBehind(t *testing.T) {
 	if restarted.Moto.Proc == st.Moto.Proc || restarted.Docker.Proc != st.Docker.Proc {
 		t.Errorf("Up after moto died: moto %v -> %v, dockerd %v -> %v; want only moto restarted",
 			st.Moto.Proc, restarted.Moto.Proc, st.Docker.Proc, restarted.Docker.Proc)
+	}
+
+	orphans := descendants(restarted.Docker.Proc)
+	if err := syscall.Kill(restarted.Docker.Pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if left := waitGone(ctx, []Proc{restarted.Docker.Proc}, 10*time.Second); len(left) > 0 {
+		t.Fatalf("dockerd survived SIGKILL")
+	}
+	if restarted, err = Up(ctx); err != nil {
+		t.Fatalf("Up after dockerd died: %v", err)
+	}
+	for _, p := range orphans {
+		if alive(p) {
+			t.Errorf("pid %d, left by the dead dockerd, still runs after Up", p.Pid)
+		}
 	}
 
 	procs := allProcs(restarted)

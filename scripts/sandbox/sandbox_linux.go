@@ -109,6 +109,22 @@ func Up(ctx context.Context) (*State, error) {
 
 	exits := map[string]<-chan error{}
 	for _, d := range toStart {
+		// A dockerd that died leaves its containerd running: stop it
+		// first, or nothing would record it any more.
+		left := slices.DeleteFunc(slices.Clone(d.svc.Children), func(p Proc) bool { return !alive(p) })
+		if len(left) > 0 {
+			dax.Warn("sandbox: %s died; stopping what it left running (%s)", d.name, pidList(left))
+			if err := stopAll(ctx, left, left, stopGrace); err != nil {
+				return nil, err
+			}
+		}
+		if d.name == "dockerd" {
+			// The old exec root names the old containerd's pid; dockerd
+			// would wait for that process, which may linger as a zombie.
+			if err := removeAll(st.execRoot()); err != nil {
+				return nil, err
+			}
+		}
 		dax.Step("sandbox: starting %s", d.name)
 		s, err := startDaemon(dir, st.LogFile(d.name), d.argv(), d.env)
 		if err != nil {
