@@ -76,13 +76,5 @@ func useColor(w io.Writer) bool {
 	if strings.EqualFold(os.Getenv("CI"), "true") {
 		return false
 	}
-	return isTerminal(asReader(w))
-}
-
-// asReader returns w as an io.Reader when it is a file, for isTerminal.
-func asReader(w io.Writer) io.Reader {
-	if f, ok := w.(*os.File); ok {
-		return f
-	}
-	return nil
+	return isTerminal(w)
 }

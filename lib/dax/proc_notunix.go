@@ -3,7 +3,6 @@
 package dax
 
 import (
-	"io"
 	"os/exec"
 	"time"
 )
@@ -19,4 +18,4 @@ func reapGroup(int, time.Duration) {}
 // signaled reports no signal: only Unix ends programs with signals.
 func signaled(*exec.ExitError) (int, bool) { return 0, false }
 
-func isTerminal(io.Reader) bool { return false }
+func isTerminal(any) bool { return false }

@@ -4,7 +4,6 @@ package dax
 
 import (
 	"errors"
-	"io"
 	"os"
 	"os/exec"
 	"runtime"
@@ -105,9 +104,9 @@ func signaled(err *exec.ExitError) (int, bool) {
 	return int(ws.Signal()), true
 }
 
-// isTerminal reports whether r is a terminal.
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
+// isTerminal reports whether stream, a reader or writer, is a terminal.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	if !ok {
 		return false
 	}

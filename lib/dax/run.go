@@ -146,15 +146,22 @@ func (c Command) Code(ctx context.Context) (int, error) {
 
 // Pipe runs the command in the background and returns a bitfield/script
 // pipe reading its standard output. The command's error, if any, is the
-// pipe's error once its output has been read. Read the pipe to its end or
+// pipe's error ([script.Pipe.Error]) once its output has been read, and
+// what the pipe's sinks return. Read the pipe to its end or
 // cancel ctx: until then, the command may be blocked writing.
 func (c Command) Pipe(ctx context.Context) *script.Pipe {
 	pr, pw := io.Pipe()
+	p := script.NewPipe().WithReader(pr)
 	go func() {
 		_, err := c.run(ctx, pw)
+		if err != nil {
+			// The output has all been read (io.Pipe does not buffer), so
+			// the error can be the pipe's before the reader sees EOF.
+			p.SetError(err)
+		}
 		pw.CloseWithError(err)
 	}()
-	return script.NewPipe().WithReader(pr)
+	return p
 }
 
 // run runs the command; capture, when not nil, receives standard output

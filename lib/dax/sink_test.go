@@ -108,6 +108,19 @@ func TestCommand_PipeSurfacesCommandError(t *testing.T) {
 	}
 }
 
+func TestCommand_PipeErrorIsThePipesError(t *testing.T) {
+	t.Parallel()
+	sh, _, _, _ := testShell(t)
+	p := sh.Cmd("echo out; exit 5").Pipe(context.Background())
+	if _, err := p.String(); err == nil {
+		t.Error("String() succeeded, want the command's error")
+	}
+	var cerr *dax.CommandError
+	if !errors.As(p.Error(), &cerr) || cerr.Code != 5 {
+		t.Errorf("Error() after reading = %v, want a CommandError with code 5", p.Error())
+	}
+}
+
 func TestCommandError_CarriesCommandCodeAndStderrTail(t *testing.T) {
 	t.Parallel()
 	sh, _, _, _ := testShell(t)
