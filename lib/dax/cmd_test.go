@@ -186,6 +186,18 @@ func TestCmd_ReportsShellSyntaxErrorFromSink(t *testing.T) {
 	}
 }
 
+func TestCmd_KeepsSecretOutOfParseError(t *testing.T) {
+	t.Parallel()
+	// The parser names the unclosed here-document's delimiter: the secret.
+	err := dax.Cmd("cat <<%s\nbody", dax.Secret("s3cr3t")).Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "here-document") {
+		t.Fatalf("Run() = %v, want a here-document parse error", err)
+	}
+	if strings.Contains(err.Error(), "s3cr3t") {
+		t.Errorf("error %q shows the secret", err)
+	}
+}
+
 func TestCmd_RunsPipesAndListsAndRedirects(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

@@ -134,3 +134,29 @@ func (b *bashServer) close() {
 		b.cmd = nil
 	}
 }
+
+// FuzzCmd_FormatNeverLeaksSecret checks that for any format, building a
+// command with a secret neither panics nor shows the secret: not in
+// String, not in the error a sink would return. The commands are not run.
+func FuzzCmd_FormatNeverLeaksSecret(f *testing.F) {
+	for _, format := range []string{
+		"echo %s %s", "%s", "%d %v", "%q%x", "$((%s))", "${%s}", "%%s %s", "%[1]s",
+		"%*d", "%", "echo '%s", "echo \"%s\" %s", "$(( 1 + %s ))", "case %s in", "a=(%s)",
+		"[[ %s =~ %s ]]", "cat <<%s\nx\n%s", "echo %-20s|", "${x:%s}", "%s=1 %s",
+	} {
+		f.Add(format, "arg")
+	}
+	const secret = "S3CRETvalue"
+	f.Fuzz(func(t *testing.T, format, arg string) {
+		if strings.Contains(format, secret) || strings.Contains(arg, secret) {
+			t.Skip()
+		}
+		cmd := Cmd(format, Secret(secret), arg)
+		if strings.Contains(cmd.String(), secret) {
+			t.Errorf("String() = %q shows the secret", cmd.String())
+		}
+		if cmd.err != nil && strings.Contains(cmd.err.Error(), secret) {
+			t.Errorf("error %q shows the secret", cmd.err)
+		}
+	})
+}

@@ -351,8 +351,18 @@ func (c Command) fail(code int, err error, tail *tailWriter, timeout time.Durati
 		TimedOut: timeout > 0,
 		Timeout:  timeout,
 		Stderr:   c.redact(tail.String()),
-		Err:      err,
+		Err:      c.redactErr(err),
 	}
+}
+
+// redactErr returns err, or when its message shows a secret, an error
+// with the message redacted. The original is dropped, not wrapped, since
+// it holds the secret.
+func (c Command) redactErr(err error) error {
+	if msg := err.Error(); c.redact(msg) != msg {
+		return errors.New(c.redact(msg))
+	}
+	return err
 }
 
 // redact replaces every secret the command holds with ***.

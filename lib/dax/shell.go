@@ -191,7 +191,7 @@ func (sh *Shell) Cmd(format string, args ...any) Command {
 	if err == nil {
 		c.file, c.err = syntax.NewParser().Parse(strings.NewReader(r.exec), "")
 		if c.err != nil {
-			c.err = fmt.Errorf("parse %s: %w", r.shown, c.err)
+			c.err = fmt.Errorf("parse %s: %w", r.shown, c.redactErr(c.err))
 		}
 	}
 	return c
