@@ -2,7 +2,6 @@ package scripts
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -118,6 +117,3 @@ func Login(ctx context.Context, s LoginSettings) ([]LoginResult, error) {
 	}
 	return r.run(ctx)
 }
-
-// Bench is the bench target.
-func Bench(ctx context.Context) error { return errors.New("bench: not built yet") }

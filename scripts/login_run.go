@@ -24,6 +24,16 @@ import (
 // the same registry; each step of that login is bounded well below it.
 const lockWait = 90 * time.Second
 
+// pendingLogin is a started login waiting for its password, as
+// [container.PendingLogin].
+type pendingLogin interface {
+	Finish(password dax.Secret) error
+	Abort()
+}
+
+// ecrUser is the user name of every ECR token.
+const ecrUser = "AWS"
+
 // loginRunner logs in to each region of its settings. Its functions are
 // the network and tool steps, so tests can replace them.
 type loginRunner struct {
@@ -36,7 +46,7 @@ type loginRunner struct {
 
 	token     func(ctx context.Context, region string) (ecrauth.Token, error)
 	principal func(ctx context.Context) (string, error)
-	login     func(ctx context.Context, host, user string, password dax.Secret) error
+	login     func(ctx context.Context, host, user string) (pendingLogin, error)
 	hasCreds  func(host string) (bool, error)
 	helper    func(host string) (string, error)
 }
@@ -58,7 +68,9 @@ func newLoginRunner(s LoginSettings) (*loginRunner, error) {
 		now:      time.Now,
 		log:      dax.Info,
 		warn:     dax.Warn,
-		login:    s.CLI.Login,
+		login: func(ctx context.Context, host, user string) (pendingLogin, error) {
+			return s.CLI.StartLogin(ctx, host, user)
+		},
 		hasCreds: s.CLI.HasCredentials,
 		helper:   s.CLI.CredentialHelper,
 	}
@@ -262,7 +274,26 @@ func (r *loginRunner) hit(res LoginResult, e ecrauth.Entry) LoginResult {
 
 // fresh gets a token and the caller's ARN at once, logs in and records
 // the login under k. skipped says why no login was needed, if so.
+//
+// When the host is known beforehand, the container CLI is started before
+// the token is asked for, so that its start-up overlaps the AWS calls; it
+// reads the password from its standard input once the token is there.
 func (r *loginRunner) fresh(ctx context.Context, region string, k ecrauth.Key) (e ecrauth.Entry, skipped string, err error) {
+	early := r.s.Registry
+	if early == "" {
+		early = k.Host
+	}
+	var pending pendingLogin
+	if early != "" {
+		if pending, err = r.login(ctx, early, ecrUser); err != nil {
+			return e, "", err
+		}
+		defer func() {
+			if pending != nil {
+				pending.Abort()
+			}
+		}()
+	}
 	var (
 		tok       ecrauth.Token
 		principal string
@@ -284,7 +315,12 @@ func (r *loginRunner) fresh(ctx context.Context, region string, k ecrauth.Key) (
 	host := tok.Host
 	if r.s.Registry != "" {
 		host = r.s.Registry
-	} else if k.Host == "" {
+	}
+	if pending != nil && (host != early || tok.Username != ecrUser) {
+		pending.Abort() // the token names another host (a FIPS or China endpoint)
+		pending = nil
+	}
+	if pending == nil {
 		why, err := r.helper(host)
 		if err != nil {
 			return e, "", err
@@ -293,8 +329,13 @@ func (r *loginRunner) fresh(ctx context.Context, region string, k ecrauth.Key) (
 			r.log("not logging in to %s: %s", host, why)
 			return ecrauth.Entry{Host: host}, why, nil
 		}
+		if pending, err = r.login(ctx, host, tok.Username); err != nil {
+			return e, "", err
+		}
 	}
-	if err := r.login(ctx, host, tok.Username, tok.Password); err != nil {
+	err = pending.Finish(tok.Password)
+	pending = nil
+	if err != nil {
 		return e, "", err
 	}
 	e = ecrauth.Entry{Host: host, Region: region, Principal: principal, RequestedAt: tok.RequestedAt, ExpiresAt: tok.ExpiresAt}

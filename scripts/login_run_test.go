@@ -25,6 +25,7 @@ type fakeWorld struct {
 	tokens    atomic.Int32
 	whoami    atomic.Int32
 	logins    atomic.Int32
+	aborts    atomic.Int32
 	stored    map[string]bool // hosts with credentials in the CLI config
 	helperFor map[string]string
 	tokenErr  error
@@ -68,12 +69,8 @@ func newRunner(t *testing.T, s LoginSettings, w *fakeWorld) *loginRunner {
 		w.whoami.Add(1)
 		return "arn:aws:sts::111122223333:assumed-role/r/s", nil
 	}
-	r.login = func(_ context.Context, host, user string, pw dax.Secret) error {
-		w.logins.Add(1)
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		w.stored[host] = true
-		return nil
+	r.login = func(_ context.Context, host, user string) (pendingLogin, error) {
+		return &fakeLogin{w: w, host: host}, nil
 	}
 	r.hasCreds = func(host string) (bool, error) {
 		w.mu.Lock()
@@ -82,6 +79,26 @@ func newRunner(t *testing.T, s LoginSettings, w *fakeWorld) *loginRunner {
 	}
 	r.helper = func(host string) (string, error) { return w.helperFor[host], nil }
 	return r
+}
+
+// fakeLogin stores the host's credentials when finished.
+type fakeLogin struct {
+	w       *fakeWorld
+	host    string
+	aborted bool
+}
+
+func (l *fakeLogin) Finish(dax.Secret) error {
+	l.w.logins.Add(1)
+	l.w.mu.Lock()
+	defer l.w.mu.Unlock()
+	l.w.stored[l.host] = true
+	return nil
+}
+
+func (l *fakeLogin) Abort() {
+	l.w.aborts.Add(1)
+	l.aborted = true
 }
 
 func (w *fakeWorld) counts() [3]int32 {
@@ -296,5 +313,37 @@ func TestLogin_KeysTheCacheByPrincipalNotByRegistryAlone(t *testing.T) {
 	}
 	if got := w.logins.Load(); got != 2 {
 		t.Errorf("logins = %d, want 2: another role is another principal", got)
+	}
+}
+
+func TestLogin_AbortsTheEarlyStartedLoginWhenTheTokenFails(t *testing.T) {
+	t.Parallel()
+	w := &fakeWorld{now: t0, tokenErr: errors.New("no token")}
+	if _, err := newRunner(t, roleSettings(), w).run(context.Background()); err == nil {
+		t.Fatal("want the token's error")
+	}
+	if w.aborts.Load() != 1 || w.logins.Load() != 0 {
+		t.Errorf("aborts %d, logins %d; want the early login aborted and none finished", w.aborts.Load(), w.logins.Load())
+	}
+}
+
+func TestLogin_UsesTheTokensHostWhenItDiffersFromTheExpectedOne(t *testing.T) {
+	t.Parallel()
+	w := &fakeWorld{now: t0}
+	s := roleSettings()
+	s.Region = "us-west-2"
+	r := newRunner(t, s, w)
+	token := r.token
+	r.token = func(ctx context.Context, region string) (ecrauth.Token, error) {
+		tok, err := token(ctx, region)
+		tok.Host = "111122223333.dkr.ecr-fips.us-west-2.amazonaws.com"
+		return tok, err
+	}
+	res, err := r.run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Host != "111122223333.dkr.ecr-fips.us-west-2.amazonaws.com" || w.aborts.Load() != 1 || w.logins.Load() != 1 {
+		t.Errorf("host %s, aborts %d, logins %d", res[0].Host, w.aborts.Load(), w.logins.Load())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -58,28 +59,78 @@ func (e *LoginError) ExitStatus() int {
 // password goes on the tool's standard input only, never in its argv, its
 // environment or any output. The tool's output is captured, not streamed,
 // so a tool that echoes the password cannot show it. It is bounded by
-// [DefaultLoginTimeout].
+// [DefaultLoginTimeout]. Login is shorthand for [CLI.StartLogin] followed
+// by [PendingLogin.Finish].
 //
 // # Error handling
 //
 // A tool missing from PATH is an error saying so. A failed login is a
 // [*LoginError] whose text has the password replaced by ***.
 func (c CLI) Login(ctx context.Context, host, user string, password dax.Secret) error {
-	if _, err := dax.Which(c.Name); err != nil {
-		return fmt.Errorf("container CLI %q not found on PATH: install it or set CONTAINER_CLI to one of %s", c.Name, strings.Join(Names, ", "))
+	p, err := c.StartLogin(ctx, host, user)
+	if err != nil {
+		return err
 	}
-	out, err := dax.Cmd("%s login --username %s --password-stdin %s", c.Name, user, host).
-		StdinSecret(password).
-		Combined().
-		Quiet().
-		Timeout(DefaultLoginTimeout).
-		Text(ctx)
-	if err == nil {
+	return p.Finish(password)
+}
+
+// PendingLogin is a login whose tool is running and waiting for the
+// password on its standard input. Starting the tool before the password
+// is known hides its start-up time behind the token request.
+type PendingLogin struct {
+	cli, host string
+	stdin     *io.PipeWriter
+	cancel    context.CancelFunc
+	done      chan struct{}
+	out       string
+	err       error
+}
+
+// StartLogin starts `CLI login --username USER --password-stdin HOST` and
+// returns at once; the tool waits for [PendingLogin.Finish] to give it the
+// password, or [PendingLogin.Abort] to stop it. One of the two must be
+// called. The login is bounded by [DefaultLoginTimeout] from now.
+func (c CLI) StartLogin(ctx context.Context, host, user string) (*PendingLogin, error) {
+	if _, err := dax.Which(c.Name); err != nil {
+		return nil, fmt.Errorf("container CLI %q not found on PATH: install it or set CONTAINER_CLI to one of %s", c.Name, strings.Join(Names, ", "))
+	}
+	ctx, cancel := context.WithTimeout(ctx, DefaultLoginTimeout)
+	pr, pw := io.Pipe()
+	p := &PendingLogin{cli: c.Name, host: host, stdin: pw, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.out, p.err = dax.Cmd("%s login --username %s --password-stdin %s", c.Name, user, host).
+			Stdin(pr).
+			Combined().
+			Quiet().
+			Timeout(DefaultLoginTimeout).
+			Text(ctx)
+		// Unblock a Finish still writing to a tool that has exited.
+		pr.CloseWithError(errLoginOver)
+	}()
+	return p, nil
+}
+
+var (
+	errLoginOver    = errors.New("login already over")
+	errLoginAborted = errors.New("login aborted")
+)
+
+// Finish gives the tool the password, waits for it and reports how the
+// login went (see [CLI.Login]).
+func (p *PendingLogin) Finish(password dax.Secret) error {
+	defer p.cancel()
+	go func() {
+		_, err := io.WriteString(p.stdin, string(password))
+		p.stdin.CloseWithError(err) // nil: a clean end of input
+	}()
+	<-p.done
+	if p.err == nil {
 		return nil
 	}
-	le := &LoginError{CLI: c.Name, Host: host, Code: -1, Output: lastLine(redact(out, string(password)))}
+	le := &LoginError{CLI: p.cli, Host: p.host, Code: -1, Output: lastLine(redact(p.out, string(password)))}
 	var ce *dax.CommandError
-	if errors.As(err, &ce) {
+	if errors.As(p.err, &ce) {
 		le.Code, le.TimedOut = ce.Code, ce.TimedOut
 		if le.Output == "" {
 			le.Output = lastLine(redact(ce.Stderr, string(password)))
@@ -87,6 +138,13 @@ func (c CLI) Login(ctx context.Context, host, user string, password dax.Secret) 
 	}
 	le.Refused = refused(le.Output)
 	return le
+}
+
+// Abort stops the tool without giving it a password and waits for it.
+func (p *PendingLogin) Abort() {
+	p.cancel()
+	p.stdin.CloseWithError(errLoginAborted)
+	<-p.done
 }
 
 // refused reports whether a login's output says the credentials were wrong.

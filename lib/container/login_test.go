@@ -91,3 +91,33 @@ func TestLogin_SaysWhenTheCLIIsMissing(t *testing.T) {
 		t.Errorf("err = %v, want one saying the CLI is not on PATH", err)
 	}
 }
+
+func TestStartLogin_AbortStopsTheToolWithoutAPassword(t *testing.T) {
+	t.Parallel()
+	cli, dir := fakeCLI(t, `echo "Login Succeeded"`)
+	p, err := cli.StartLogin(context.Background(), host, "AWS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Abort()
+	if b, err := os.ReadFile(dir + "/stdin"); err == nil && len(b) != 0 {
+		t.Errorf("the aborted tool read %q", b)
+	}
+}
+
+func TestFinish_ReturnsWhenTheToolExitsWithoutReadingThePassword(t *testing.T) {
+	t.Parallel()
+	prog := filepath.Join(t.TempDir(), "docker")
+	if err := os.WriteFile(prog, []byte("#!/bin/sh\necho 'cannot connect' >&2\nexit 3\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	p, err := container.CLI{Name: prog}.StartLogin(context.Background(), host, "AWS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p.Finish(dax.Secret(strings.Repeat("x", 1<<20))) // more than a pipe buffer
+	var le *container.LoginError
+	if !errors.As(err, &le) || le.Code != 3 || le.Output != "cannot connect" {
+		t.Errorf("err = %#v, want exit 3 with the tool's message", err)
+	}
+}
