@@ -63,11 +63,11 @@ func newLoginRunner(s LoginSettings) (*loginRunner, error) {
 		dir = d
 	}
 	r := &loginRunner{
-		s:        s,
-		cache:    ecrauth.Cache{Dir: dir},
-		now:      time.Now,
-		log:      dax.Info,
-		warn:     dax.Warn,
+		s:     s,
+		cache: ecrauth.Cache{Dir: dir},
+		now:   time.Now,
+		log:   dax.Info,
+		warn:  dax.Warn,
 		login: func(ctx context.Context, host, user string) (pendingLogin, error) {
 			return s.CLI.StartLogin(ctx, host, user)
 		},
