@@ -44,6 +44,7 @@ type loginRunner struct {
 	log     func(format string, args ...any)
 	warn    func(format string, args ...any)
 
+	config    func(ctx context.Context) (aws.Config, error)
 	token     func(ctx context.Context, region string) (ecrauth.Token, error)
 	principal func(ctx context.Context) (string, error)
 	login     func(ctx context.Context, host, user string) (pendingLogin, error)
@@ -97,6 +98,7 @@ func newLoginRunner(s LoginSettings) (*loginRunner, error) {
 		cfg, loaded = c, true
 		return cfg, nil
 	}
+	r.config = config
 	r.token = func(ctx context.Context, region string) (ecrauth.Token, error) {
 		c, err := config(ctx)
 		if err != nil {
@@ -118,6 +120,10 @@ func newLoginRunner(s LoginSettings) (*loginRunner, error) {
 		defer pmu.Unlock()
 		if parn != "" {
 			return parn, nil
+		}
+		if s.Role != nil {
+			// A role's sessions have a known ARN: no need to ask STS.
+			return s.Role.AssumedRoleARN(r.regions[0])
 		}
 		c, err := config(ctx)
 		if err != nil {
@@ -155,7 +161,12 @@ func (r *loginRunner) registryAccount() string {
 // run logs in to every region at once and returns their results in order.
 func (r *loginRunner) run(ctx context.Context) ([]LoginResult, error) {
 	if len(r.regions) == 0 {
-		return nil, errors.New("ecrLogin: no region: set AWS_REGION or ECR_REGIONS")
+		// The region comes from the profile: reading it is no network work.
+		cfg, err := r.config(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.regions = []string{cfg.Region}
 	}
 	results := make([]LoginResult, len(r.regions))
 	g, gctx := errgroup.WithContext(ctx)

@@ -129,6 +129,26 @@ func (r Role) ResolveARN(region string) (string, error) {
 	return "arn:" + partition + ":iam::" + r.Account + ":role/" + r.Name, nil
 }
 
+// AssumedRoleARN returns the ARN STS gives the role's sessions,
+// arn:PARTITION:sts::ACCOUNT:assumed-role/NAME/SESSION (the role's path is
+// not part of it), which is what sts GetCallerIdentity answers for them.
+// It does no network work.
+func (r Role) AssumedRoleARN(region string) (string, error) {
+	arn, err := r.ResolveARN(region)
+	if err != nil {
+		return "", err
+	}
+	partition, account, name, _ := ParseRoleARN(arn)
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	session := r.SessionName
+	if session == "" {
+		session = DefaultSessionName()
+	}
+	return "arn:" + partition + ":sts::" + account + ":assumed-role/" + name + "/" + session, nil
+}
+
 // Validate checks the role's settings without any network work: the ARN
 // (or account and name), the session name, the duration and the external
 // ID. region is the configured region, used when the ARN is built.

@@ -258,3 +258,12 @@ func TestLoad_FailsFastWhenNoCredentialsExist(t *testing.T) {
 		}
 	}
 }
+
+func TestRole_AssumedRoleARNDropsThePath(t *testing.T) {
+	t.Parallel()
+	r := awsauth.Role{ARN: "arn:aws-cn:iam::111122223333:role/ci/deployer", SessionName: "run-7"}
+	got, err := r.AssumedRoleARN("cn-north-1")
+	if want := "arn:aws-cn:sts::111122223333:assumed-role/deployer/run-7"; err != nil || got != want {
+		t.Errorf("AssumedRoleARN = %q, %v; want %q", got, err, want)
+	}
+}
