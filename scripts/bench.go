@@ -141,6 +141,11 @@ func Bench(ctx context.Context) error {
 		{name: "docker login --password-stdin (floor)", cmd: func(ctx context.Context) *exec.Cmd {
 			return command(ctx, env, sandbox.RegistryPassword, "docker", "login", "--username", sandbox.RegistryUser, "--password-stdin", host)
 		}},
+		// The targets binary doing nothing but list its targets: its
+		// start-up alone, the floor of any cached run.
+		{name: "targets binary -l (start-up floor)", cmd: func(ctx context.Context) *exec.Cmd {
+			return command(ctx, env, "", bin, "-l")
+		}},
 	}
 
 	// One warm-up round, unmeasured: it fills the token cache and the

@@ -86,7 +86,14 @@ func EcrLogin(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("ecrLogin: %w", err)
 	}
-	results, err := Login(ctx, s)
+	r, err := newLoginRunner(s)
+	if err != nil {
+		return fmt.Errorf("ecrLogin: %w", err)
+	}
+	// Share the process's configuration, so that push and deploy reuse
+	// the role session this login assumed.
+	r.config = AWSConfig
+	results, err := r.run(ctx)
 	loggedIn.Lock()
 	loggedIn.results = results
 	loggedIn.Unlock()
@@ -107,9 +114,9 @@ func LoggedIn() []LoginResult {
 }
 
 // Login logs in as s describes and returns one result per region, in
-// the order of the regions. The AWS configuration is the process's
-// [AWSConfig] when s comes from the environment, and is only loaded when
-// some region's cache entry is not fresh.
+// the order of the regions. It loads its own AWS configuration from s
+// ([EcrLogin] uses the process's [AWSConfig] instead), and only when some
+// region's cache entry is not fresh.
 func Login(ctx context.Context, s LoginSettings) ([]LoginResult, error) {
 	r, err := newLoginRunner(s)
 	if err != nil {

@@ -100,7 +100,7 @@ func newLoginRunner(s LoginSettings) (*loginRunner, error) {
 	}
 	r.config = config
 	r.token = func(ctx context.Context, region string) (ecrauth.Token, error) {
-		c, err := config(ctx)
+		c, err := r.config(ctx)
 		if err != nil {
 			return ecrauth.Token{}, err
 		}
@@ -125,7 +125,7 @@ func newLoginRunner(s LoginSettings) (*loginRunner, error) {
 			// A role's sessions have a known ARN: no need to ask STS.
 			return s.Role.AssumedRoleARN(r.regions[0])
 		}
-		c, err := config(ctx)
+		c, err := r.config(ctx)
 		if err != nil {
 			return "", err
 		}
