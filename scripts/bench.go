@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -204,11 +203,7 @@ func measure(ctx context.Context, v benchVariant) (time.Duration, int64, error) 
 		return 0, 0, fmt.Errorf("%s: %w", c.String(), err)
 	}
 	d := time.Since(start)
-	var rss int64
-	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = int64(ru.Maxrss) // KiB on Linux
-	}
-	return d, rss, nil
+	return d, maxRSSKiB(c.ProcessState), nil
 }
 
 // printBench writes the results table.
