@@ -24,6 +24,9 @@ import (
 // the same registry; each step of that login is bounded well below it.
 const lockWait = 90 * time.Second
 
+// lockNotice is how long a run waits for the lock before saying it waits.
+const lockNotice = time.Second
+
 // pendingLogin is a started login waiting for its password, as
 // [container.PendingLogin].
 type pendingLogin interface {
@@ -243,9 +246,7 @@ func (r *loginRunner) region(ctx context.Context, region string) (LoginResult, e
 		if e, ok := r.cached(k, r.now()); ok {
 			return r.hit(res, e), nil
 		}
-		lctx, cancel := context.WithTimeout(ctx, lockWait)
-		unlock, err := r.cache.Lock(lctx, k)
-		cancel()
+		unlock, err := r.lock(ctx, k, region)
 		if err != nil {
 			return res, err
 		}
@@ -274,6 +275,20 @@ func (r *loginRunner) region(ctx context.Context, region string) (LoginResult, e
 		}
 	}
 	return res, err
+}
+
+// lock takes k's cache lock, saying so when another run holds it.
+func (r *loginRunner) lock(ctx context.Context, k ecrauth.Key, region string) (func() error, error) {
+	quick, cancel := context.WithTimeout(ctx, lockNotice)
+	unlock, err := r.cache.Lock(quick, k)
+	cancel()
+	if err == nil || ctx.Err() != nil {
+		return unlock, err
+	}
+	r.log("waiting for another ecrLogin to finish its login in %s (up to %s)", region, lockWait)
+	wait, cancel := context.WithTimeout(ctx, lockWait)
+	defer cancel()
+	return r.cache.Lock(wait, k)
 }
 
 // hit reports a cache hit.
