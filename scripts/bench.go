@@ -105,7 +105,7 @@ func Bench(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	env := append(benchEnv(st, tmp), "GOCACHE="+gocache)
+	env := append(sandboxChildEnv(st, filepath.Join(tmp, "docker"), filepath.Join(tmp, "cache")), "GOCACHE="+gocache)
 	awsHome := filepath.Join(tmp, "aws-home")
 	awsEnv, err := awsCLIEnv(st, env, awsHome)
 	if err != nil {
@@ -251,9 +251,10 @@ func ratio(a, b time.Duration) float64 {
 	return float64(a) / float64(b)
 }
 
-// benchEnv is the environment of every measured run: the sandbox's, with a
-// private Docker config and token cache under tmp.
-func benchEnv(st *sandbox.State, tmp string) []string {
+// sandboxChildEnv is the environment of a child process run against st:
+// the process's own without AWS, ECR and Docker settings, then the
+// sandbox's, with its own Docker config folder and token cache home.
+func sandboxChildEnv(st *sandbox.State, dockerConfig, cacheHome string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
@@ -264,7 +265,7 @@ func benchEnv(st *sandbox.State, tmp string) []string {
 		env = append(env, kv)
 	}
 	env = append(env, st.Env()...)
-	return append(env, "DOCKER_CONFIG="+filepath.Join(tmp, "docker"), "XDG_CACHE_HOME="+filepath.Join(tmp, "cache"))
+	return append(env, "DOCKER_CONFIG="+dockerConfig, "XDG_CACHE_HOME="+cacheHome)
 }
 
 // awsCLIEnv is env for the AWS CLI: its own HOME (so its role cache

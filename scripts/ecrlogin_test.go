@@ -76,7 +76,6 @@ type loginEnv struct {
 	dockerCfg   string
 	cacheHome   string
 	endpointURL string
-	extra       []string
 }
 
 func newLoginEnv(t *testing.T, st *sandbox.State) *loginEnv {
@@ -85,18 +84,8 @@ func newLoginEnv(t *testing.T, st *sandbox.State) *loginEnv {
 }
 
 func (e *loginEnv) environ(extra ...string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if slices.Contains(sandbox.UnsetVars, k) || strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "ECR_") ||
-			strings.HasPrefix(k, "DOCKER_") || k == "CONTAINER_CLI" || k == "XDG_CACHE_HOME" {
-			continue
-		}
-		env = append(env, kv)
-	}
-	env = append(env, e.st.Env()...)
-	env = append(env, "DOCKER_CONFIG="+e.dockerCfg, "XDG_CACHE_HOME="+e.cacheHome, "AWS_ENDPOINT_URL="+e.endpointURL, helperEnv+"=1")
-	env = append(env, e.extra...)
+	env := sandboxChildEnv(e.st, e.dockerCfg, e.cacheHome)
+	env = append(env, "AWS_ENDPOINT_URL="+e.endpointURL, helperEnv+"=1")
 	return append(env, extra...)
 }
 

@@ -81,6 +81,16 @@ func newRunner(t *testing.T, s LoginSettings, w *fakeWorld) *loginRunner {
 	return r
 }
 
+// mustRun runs one login of s in w, failing the test on error.
+func mustRun(t *testing.T, s LoginSettings, w *fakeWorld) []LoginResult {
+	t.Helper()
+	res, err := newRunner(t, s, w).run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // fakeLogin stores the host's credentials when finished.
 type fakeLogin struct {
 	w       *fakeWorld
@@ -117,18 +127,12 @@ func TestLogin_SecondRunIsServedFromCacheWithNoCalls(t *testing.T) {
 	w := &fakeWorld{now: t0}
 	s := roleSettings()
 	s.CacheDir = t.TempDir()
-	first, err := newRunner(t, s, w).run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := mustRun(t, s, w)
 	if got := w.counts(); got != [3]int32{1, 1, 1} {
 		t.Fatalf("first run calls (token, whoami, login) = %v, want one each", got)
 	}
 	w.now = t0.Add(5 * time.Hour)
-	second, err := newRunner(t, s, w).run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	second := mustRun(t, s, w)
 	if got := w.counts(); got != [3]int32{1, 1, 1} {
 		t.Errorf("second run made calls: %v", got)
 	}
@@ -150,13 +154,9 @@ func TestLogin_RefreshesAtHalfLife(t *testing.T) {
 	w := &fakeWorld{now: t0}
 	s := roleSettings()
 	s.CacheDir = t.TempDir()
-	if _, err := newRunner(t, s, w).run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, s, w)
 	w.now = t0.Add(6 * time.Hour)
-	if _, err := newRunner(t, s, w).run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, s, w)
 	if got := w.counts(); got != [3]int32{2, 2, 2} {
 		t.Errorf("calls = %v, want a second full login at half-life", got)
 	}
@@ -167,14 +167,9 @@ func TestLogin_NoCacheForcesAFreshLogin(t *testing.T) {
 	w := &fakeWorld{now: t0}
 	s := roleSettings()
 	s.CacheDir = t.TempDir()
-	if _, err := newRunner(t, s, w).run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, s, w)
 	s.NoCache = true
-	res, err := newRunner(t, s, w).run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := mustRun(t, s, w)
 	if got := w.counts(); got != [3]int32{2, 2, 2} || res[0].FromCache {
 		t.Errorf("calls = %v, FromCache %v; want a second full login", got, res[0].FromCache)
 	}
@@ -185,13 +180,9 @@ func TestLogin_MissesWhenTheCLIConfigLostTheCredentials(t *testing.T) {
 	w := &fakeWorld{now: t0}
 	s := roleSettings()
 	s.CacheDir = t.TempDir()
-	if _, err := newRunner(t, s, w).run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, s, w)
 	w.stored = map[string]bool{} // docker logout
-	if _, err := newRunner(t, s, w).run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, s, w)
 	if got := w.logins.Load(); got != 2 {
 		t.Errorf("logins = %d, want 2", got)
 	}
@@ -202,9 +193,7 @@ func TestLogin_KeepsAValidLoginWhenARefreshFails(t *testing.T) {
 	w := &fakeWorld{now: t0}
 	s := roleSettings()
 	s.CacheDir = t.TempDir()
-	if _, err := newRunner(t, s, w).run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, s, w)
 	w.tokenErr = errors.New("endpoint unreachable")
 	w.now = t0.Add(8 * time.Hour) // past half-life, before expiry
 	res, err := newRunner(t, s, w).run(context.Background())
@@ -221,9 +210,7 @@ func TestLogin_NeverReusesAnExpiredTokenWhenARefreshFails(t *testing.T) {
 	w := &fakeWorld{now: t0}
 	s := roleSettings()
 	s.CacheDir = t.TempDir()
-	if _, err := newRunner(t, s, w).run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, s, w)
 	w.tokenErr = errors.New("endpoint unreachable")
 	w.now = t0.Add(12 * time.Hour)
 	_, err := newRunner(t, s, w).run(context.Background())
@@ -253,10 +240,7 @@ func TestLogin_LogsInToEveryRegionInOrder(t *testing.T) {
 	w := &fakeWorld{now: t0}
 	s := roleSettings()
 	s.Regions = []string{"ap-northeast-1", "us-east-1", "eu-west-1", "us-west-2"}
-	res, err := newRunner(t, s, w).run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := mustRun(t, s, w)
 	var got []string
 	for _, r := range res {
 		got = append(got, r.Region+" "+r.Host)
@@ -304,13 +288,9 @@ func TestLogin_KeysTheCacheByPrincipalNotByRegistryAlone(t *testing.T) {
 	w := &fakeWorld{now: t0}
 	s := roleSettings()
 	s.CacheDir = t.TempDir()
-	if _, err := newRunner(t, s, w).run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, s, w)
 	s.Role = &awsauth.Role{ARN: "arn:aws:iam::111122223333:role/other"}
-	if _, err := newRunner(t, s, w).run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, s, w)
 	if got := w.logins.Load(); got != 2 {
 		t.Errorf("logins = %d, want 2: another role is another principal", got)
 	}
