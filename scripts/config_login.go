@@ -39,6 +39,10 @@ type LoginSettings struct {
 	// overrides; part of the token cache key, so a sandbox and real AWS
 	// never share an entry.
 	Endpoint string
+	// Identity names the caller without a secret when no role is
+	// assumed: AWS_ACCESS_KEY_ID, which is not secret. Part of the token
+	// cache key.
+	Identity string
 	// CacheDir overrides the token cache folder; "" means the user cache
 	// dir's godax/ecr folder.
 	CacheDir string
@@ -120,6 +124,9 @@ func ReadLoginSettings(getenv func(string) string) (LoginSettings, error) {
 		return s, err
 	}
 	s.Role = role
+	if role == nil {
+		s.Identity = env("AWS_ACCESS_KEY_ID")
+	}
 
 	switch v := strings.ToLower(env("ECR_NO_CACHE")); v {
 	case "", "0", "false", "no":

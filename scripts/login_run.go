@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -208,11 +207,10 @@ func (r *loginRunner) key(region string) ecrauth.Key {
 	k := ecrauth.Key{Host: r.expectedHost(region), Region: region, Profile: r.s.Profile, Endpoint: r.s.Endpoint}
 	if r.s.Role != nil {
 		k.Role, _ = r.s.Role.ResolveARN(region)
-	} else {
-		// Without a role the caller is whoever the default chain finds:
-		// a long-term access key id names it without a secret.
-		k.Identity = os.Getenv("AWS_ACCESS_KEY_ID")
 	}
+	// Without a role the caller is whoever the default chain finds: the
+	// access key id, when set, names it without a secret.
+	k.Identity = r.s.Identity
 	return k
 }
 

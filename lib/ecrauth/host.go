@@ -3,6 +3,7 @@ package ecrauth
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/godax/godax/lib/awsauth"
@@ -33,18 +34,18 @@ type Registry struct {
 	Public bool
 }
 
-// domainPartitions maps each private-registry domain to its partition.
-// Dual-stack domains come first in the pattern so the longer suffix wins.
-var domainPartitions = map[string]string{
-	"amazonaws.com":               "aws", // also aws-us-gov: told apart by region
-	"amazonaws.com.cn":            "aws-cn",
-	"on.aws":                      "aws",
-	"on.amazonwebservices.com.cn": "aws-cn",
-	"amazonaws.eu":                "aws-eusc",
-	"c2s.ic.gov":                  "aws-iso",
-	"sc2s.sgov.gov":               "aws-iso-b",
-	"cloud.adc-e.uk":              "aws-iso-e",
-	"csp.hci.ic.gov":              "aws-iso-f",
+// domainPartitions maps each private-registry domain to the partitions
+// whose regions use it.
+var domainPartitions = map[string][]string{
+	"amazonaws.com":               {"aws", "aws-us-gov"},
+	"amazonaws.com.cn":            {"aws-cn"},
+	"on.aws":                      {"aws", "aws-us-gov"},
+	"on.amazonwebservices.com.cn": {"aws-cn"},
+	"amazonaws.eu":                {"aws-eusc"},
+	"c2s.ic.gov":                  {"aws-iso"},
+	"sc2s.sgov.gov":               {"aws-iso-b"},
+	"cloud.adc-e.uk":              {"aws-iso-e"},
+	"csp.hci.ic.gov":              {"aws-iso-f"},
 }
 
 var hostRe = regexp.MustCompile(`^([0-9]{12})\.(dkr\.ecr|dkr-ecr)(-fips)?\.([a-z0-9-]+)\.` +
@@ -86,9 +87,7 @@ func ParseHost(host string) (Registry, error) {
 	if !ok {
 		return Registry{}, fmt.Errorf("%q: unknown region %q", host, r.Region)
 	}
-	want := domainPartitions[domain]
-	if partition != want && !(partition == "aws-us-gov" && domain == "amazonaws.com") &&
-		!(partition == "aws-us-gov" && domain == "on.aws") {
+	if !slices.Contains(domainPartitions[domain], partition) {
 		return Registry{}, fmt.Errorf("%q: region %s (partition %s) does not match domain %s", host, r.Region, partition, domain)
 	}
 	r.Partition = partition
