@@ -19,7 +19,9 @@ import (
 //
 // A second run within the token's life is served from a cache and does no
 // network work. Settings: AWS_REGION, AWS_PROFILE, ECR_ACCOUNT, ECR_ROLE,
-// ECR_REGIONS, ECR_REGISTRY, ECR_NO_CACHE, CONTAINER_CLI (see README.md).
+// ECR_ROLE_SESSION_NAME, ECR_ROLE_DURATION, ECR_ROLE_EXTERNAL_ID,
+// ECR_ROLE_MFA_SERIAL, ECR_REGIONS, ECR_REGISTRY, ECR_NO_CACHE and
+// CONTAINER_CLI (see README.md).
 func EcrLogin(ctx context.Context) error { return scripts.EcrLogin(ctx) }
 
 // Build builds the image IMAGE_REPOSITORY:IMAGE_TAG from BUILD_CONTEXT.
