@@ -65,6 +65,10 @@ type ECSPlan struct {
 
 // String describes the plan on one line.
 func (p ECSPlan) String() string {
+	if p.OldImage == p.NewImage {
+		return fmt.Sprintf("ecs service %s/%s, container %s (task definition %s): already runs %s; nothing to change",
+			p.Cluster, p.Service, p.Container, shortTaskDefinition(p.TaskDefinition), p.NewImage)
+	}
 	return fmt.Sprintf("ecs service %s/%s, container %s (task definition %s): %s -> %s",
 		p.Cluster, p.Service, p.Container, shortTaskDefinition(p.TaskDefinition), p.OldImage, p.NewImage)
 }
@@ -78,6 +82,9 @@ type ECSResult struct {
 	// RolledBack reports that the service was pointed back at
 	// [ECSPlan.TaskDefinition] after the rollout failed.
 	RolledBack bool
+	// Unchanged reports that the container already ran the image, so no
+	// revision was registered and NewTaskDefinition is the current one.
+	Unchanged bool
 }
 
 // String describes the outcome on one line.
@@ -86,8 +93,12 @@ func (r ECSResult) String() string {
 		return fmt.Sprintf("ecs service %s/%s is back on %s (%s did not roll out)",
 			r.Cluster, r.Service, shortTaskDefinition(r.TaskDefinition), shortTaskDefinition(r.NewTaskDefinition))
 	}
-	return fmt.Sprintf("ecs service %s/%s runs %s, container %s: %s",
+	s := fmt.Sprintf("ecs service %s/%s runs %s, container %s: %s",
 		r.Cluster, r.Service, shortTaskDefinition(r.NewTaskDefinition), r.Container, r.NewImage)
+	if r.Unchanged {
+		s += " (unchanged)"
+	}
+	return s
 }
 
 // ECSStatus is what an ECS service runs now.
@@ -153,7 +164,8 @@ func (d *ECS) Plan(ctx context.Context, img Image) (ECSPlan, error) {
 // [WithContainer]), points the service at it and waits until the service is
 // stable, for at most the time set by [WithTimeout]. With [WithRollback], a
 // rollout that fails or times out points the service back at its previous
-// task definition; the error then says so.
+// task definition; the error then says so. When the container already runs
+// img, Deploy registers nothing and only waits until the service is stable.
 func (d *ECS) Deploy(ctx context.Context, img Image) (ECSResult, error) {
 	if err := img.check(); err != nil {
 		return ECSResult{}, fmt.Errorf("%s: %w", d.target(), err)
@@ -166,6 +178,15 @@ func (d *ECS) Deploy(ctx context.Context, img Image) (ECSResult, error) {
 	res := ECSResult{ECSPlan: plan}
 	if err != nil {
 		return res, err
+	}
+	if plan.OldImage == plan.NewImage {
+		res.NewTaskDefinition, res.Unchanged = plan.TaskDefinition, true
+		fmt.Fprintf(d.s.progress, "%s: %s already runs %s; registering nothing\n", d.target(), shortTaskDefinition(plan.TaskDefinition), plan.NewImage)
+		if err := d.wait(ctx, svc.Events); err != nil {
+			return res, err
+		}
+		fmt.Fprintf(d.s.progress, "%s: stable on %s\n", d.target(), shortTaskDefinition(res.NewTaskDefinition))
+		return res, nil
 	}
 
 	in := registration(td.TaskDefinition, td.Tags)

@@ -439,3 +439,39 @@ func TestECSStatus_ReportsTaskDefinitionImagesAndCounts(t *testing.T) {
 		t.Errorf("status line (-want +got):\n%s", diff)
 	}
 }
+
+func TestECSDeploy_SameImageRegistersNothingAndConfirmsStable(t *testing.T) {
+	t.Parallel()
+	td := webTaskDefinition()
+	td.ContainerDefinitions[0].Image = aws.String(repo + "@" + digestB)
+	f := newFakeECS("prod", "web", td, webTags)
+	d, out := newTestECS(t, f, WithRollback(true))
+	img := mustImage(t, repo+"@"+digestB)
+
+	plan, err := d.Plan(context.Background(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPlan := "ecs service prod/web, container app (task definition web:1): already runs " + repo + "@" + digestB + "; nothing to change"
+	if diff := cmp.Diff(wantPlan, plan.String()); diff != "" {
+		t.Errorf("plan line (-want +got):\n%s", diff)
+	}
+
+	res, err := d.Deploy(context.Background(), img)
+	if err != nil {
+		t.Fatalf("deploy: %v\nprogress:\n%s", err, out)
+	}
+	if len(f.registered) != 0 || len(f.updates) != 0 {
+		t.Errorf("registered %d definitions and updated the service %d times, want none", len(f.registered), len(f.updates))
+	}
+	if !res.Unchanged || res.RolledBack || res.NewTaskDefinition != res.TaskDefinition {
+		t.Errorf("result: unchanged %v, rolled back %v, new %q, old %q; want true, false, new == old",
+			res.Unchanged, res.RolledBack, res.NewTaskDefinition, res.TaskDefinition)
+	}
+	if diff := cmp.Diff("ecs service prod/web runs web:1, container app: "+repo+"@"+digestB+" (unchanged)", res.String()); diff != "" {
+		t.Errorf("result line (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(out.String(), "web:1 already runs "+repo+"@"+digestB+"; registering nothing") {
+		t.Errorf("progress does not say nothing was registered:\n%s", out)
+	}
+}

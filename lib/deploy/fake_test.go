@@ -126,6 +126,9 @@ type fakeLambda struct {
 	// update, one per call; the last one repeats.
 	statuses []lambdatypes.LastUpdateStatus
 	polls    int
+	// before, when set, is the LastUpdateStatus GetFunction answers until
+	// the first update.
+	before lambdatypes.LastUpdateStatus
 
 	updateCalls int
 	published   []string // CodeSha256 of each PublishVersion call
@@ -152,6 +155,9 @@ func (f *fakeLambda) GetFunction(_ context.Context, in *lambda.GetFunctionInput,
 		return nil, err
 	}
 	status := f.statuses[min(f.polls, len(f.statuses)-1)]
+	if f.updateCalls == 0 && f.before != "" {
+		status = f.before
+	}
 	if f.updateCalls > 0 {
 		f.polls++
 	}

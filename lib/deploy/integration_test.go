@@ -160,6 +160,28 @@ func TestECSDeploy_Sandbox_MovesTheServiceToANewRevisionThatDiffersOnlyInTheImag
 	}
 }
 
+func TestECSDeploy_Sandbox_SameDigestTwiceRegistersOneRevision(t *testing.T) {
+	t.Parallel()
+	tt := newECSTarget(t, 1)
+	img := randomImage(t)
+	if _, err := tt.deployer(t).Deploy(context.Background(), img); err != nil {
+		t.Fatal(err)
+	}
+	res, err := tt.deployer(t).Deploy(context.Background(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Unchanged {
+		t.Errorf("second deploy of %s: unchanged false, want true", img)
+	}
+	if revs := tt.revisions(t); len(revs) != 2 {
+		t.Errorf("revisions after deploying one digest twice: %v, want the original and one more", revs)
+	}
+	if td, _ := tt.serviceDefinition(t); td.Revision != 2 {
+		t.Errorf("service on revision %d, want 2", td.Revision)
+	}
+}
+
 func TestECSPlan_Sandbox_ChangesNothing(t *testing.T) {
 	t.Parallel()
 	tt := newECSTarget(t, 1)

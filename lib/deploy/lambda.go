@@ -65,6 +65,9 @@ type LambdaPlan struct {
 // String describes the plan on one line.
 func (p LambdaPlan) String() string {
 	s := fmt.Sprintf("lambda function %s: %s -> %s", p.Function, p.OldImage, p.NewImage)
+	if p.OldImage == p.NewImage {
+		s = fmt.Sprintf("lambda function %s: already runs %s", p.Function, p.NewImage)
+	}
 	switch {
 	case p.Alias != "":
 		s += ", then publish a version and point alias " + p.Alias + " at it"
@@ -79,11 +82,17 @@ type LambdaResult struct {
 	LambdaPlan
 	// Version is the published version, or empty when none was published.
 	Version string
+	// Unchanged reports that the function already ran the image, so its
+	// code was not updated.
+	Unchanged bool
 }
 
 // String describes the outcome on one line.
 func (r LambdaResult) String() string {
 	s := fmt.Sprintf("lambda function %s runs %s", r.Function, r.NewImage)
+	if r.Unchanged {
+		s += " (unchanged)"
+	}
 	switch {
 	case r.Alias != "":
 		s += fmt.Sprintf(" (version %s, alias %s)", r.Version, r.Alias)
@@ -159,7 +168,8 @@ func (d *Lambda) Plan(ctx context.Context, img Image) (LambdaPlan, error) {
 // [WithConflictRetries]), and waits until the update has succeeded, for at
 // most the time set by [WithTimeout]. With [WithPublish] or [WithAlias] it
 // then publishes a version of exactly that code, and with [WithAlias]
-// points the alias at it.
+// points the alias at it. When the function already runs img and its last
+// update succeeded, its code is left alone; publishing still happens.
 func (d *Lambda) Deploy(ctx context.Context, img Image) (LambdaResult, error) {
 	if err := img.check(); err != nil {
 		return LambdaResult{}, fmt.Errorf("%s: %w", d.target(), err)
@@ -170,21 +180,28 @@ func (d *Lambda) Deploy(ctx context.Context, img Image) (LambdaResult, error) {
 	}
 	res := LambdaResult{LambdaPlan: d.plan(fn, img)}
 
-	err = d.retryConflict(ctx, "update function code", func(ctx context.Context) error {
-		_, err := d.client.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{
-			FunctionName: aws.String(d.function),
-			ImageUri:     aws.String(res.NewImage),
+	code := fn.Configuration.CodeSha256
+	res.Unchanged = res.OldImage == res.NewImage && fn.Configuration.LastUpdateStatus == types.LastUpdateStatusSuccessful
+	if res.Unchanged {
+		fmt.Fprintf(d.s.progress, "%s: already runs %s; not updating its code\n", d.target(), res.NewImage)
+	} else {
+		err = d.retryConflict(ctx, "update function code", func(ctx context.Context) error {
+			_, err := d.client.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{
+				FunctionName: aws.String(d.function),
+				ImageUri:     aws.String(res.NewImage),
+			})
+			return err
 		})
-		return err
-	})
-	if err != nil {
-		return res, err
+		if err != nil {
+			return res, err
+		}
+		updated, err := d.wait(ctx)
+		if err != nil {
+			return res, err
+		}
+		code = updated.Configuration.CodeSha256
+		fmt.Fprintf(d.s.progress, "%s: updated to %s\n", d.target(), res.NewImage)
 	}
-	updated, err := d.wait(ctx)
-	if err != nil {
-		return res, err
-	}
-	fmt.Fprintf(d.s.progress, "%s: updated to %s\n", d.target(), res.NewImage)
 	if !d.s.publish {
 		return res, nil
 	}
@@ -192,7 +209,7 @@ func (d *Lambda) Deploy(ctx context.Context, img Image) (LambdaResult, error) {
 	err = d.retryConflict(ctx, "publish version", func(ctx context.Context) error {
 		out, err := d.client.PublishVersion(ctx, &lambda.PublishVersionInput{
 			FunctionName: aws.String(d.function),
-			CodeSha256:   updated.Configuration.CodeSha256,
+			CodeSha256:   code,
 		})
 		if err == nil {
 			res.Version = aws.ToString(out.Version)

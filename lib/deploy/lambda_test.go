@@ -190,3 +190,47 @@ func TestLambdaStatus_ReportsImageAndAliasVersion(t *testing.T) {
 		t.Errorf("status line (-want +got):\n%s", diff)
 	}
 }
+
+func TestLambdaDeploy_SameImageLeavesTheCodeAloneButStillPublishes(t *testing.T) {
+	t.Parallel()
+	f := newFakeLambda("api", fnImage)
+	d, out := newTestLambda(t, f, WithAlias("live"))
+	img := mustImage(t, fnImage)
+
+	plan, err := d.Plan(context.Background(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPlan := "lambda function api: already runs " + fnImage + ", then publish a version and point alias live at it"
+	if diff := cmp.Diff(wantPlan, plan.String()); diff != "" {
+		t.Errorf("plan line (-want +got):\n%s", diff)
+	}
+
+	res, err := d.Deploy(context.Background(), img)
+	if err != nil {
+		t.Fatalf("deploy: %v\nprogress:\n%s", err, out)
+	}
+	if f.updateCalls != 0 {
+		t.Errorf("UpdateFunctionCode called %d times, want 0", f.updateCalls)
+	}
+	if diff := cmp.Diff([]string{"sha-" + fnImage}, f.published); diff != "" {
+		t.Errorf("PublishVersion CodeSha256 (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff("lambda function api runs "+fnImage+" (unchanged) (version 1, alias live)", res.String()); diff != "" {
+		t.Errorf("result line (-want +got):\n%s", diff)
+	}
+}
+
+func TestLambdaDeploy_SameImageAfterAFailedUpdateUpdatesAgain(t *testing.T) {
+	t.Parallel()
+	f := newFakeLambda("api", fnImage)
+	f.before = lambdatypes.LastUpdateStatusFailed
+	d, out := newTestLambda(t, f)
+	res, err := d.Deploy(context.Background(), mustImage(t, fnImage))
+	if err != nil {
+		t.Fatalf("deploy: %v\nprogress:\n%s", err, out)
+	}
+	if f.updateCalls != 1 || res.Unchanged {
+		t.Errorf("UpdateFunctionCode called %d times, unchanged %v; want 1, false: a failed last update must be retried", f.updateCalls, res.Unchanged)
+	}
+}
