@@ -182,33 +182,20 @@ func (d *ECS) Deploy(ctx context.Context, img Image) (ECSResult, error) {
 	if plan.OldImage == plan.NewImage {
 		res.NewTaskDefinition, res.Unchanged = plan.TaskDefinition, true
 		fmt.Fprintf(d.s.progress, "%s: %s already runs %s; registering nothing\n", d.target(), shortTaskDefinition(plan.TaskDefinition), plan.NewImage)
-		if err := d.wait(ctx, svc.Events); err != nil {
+	} else {
+		if res.NewTaskDefinition, err = d.register(ctx, td, i, plan.NewImage); err != nil {
 			return res, err
 		}
-		fmt.Fprintf(d.s.progress, "%s: stable on %s\n", d.target(), shortTaskDefinition(res.NewTaskDefinition))
-		return res, nil
-	}
-
-	in := registration(td.TaskDefinition, td.Tags)
-	in.ContainerDefinitions[i].Image = aws.String(plan.NewImage)
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
-	reg, err := d.client.RegisterTaskDefinition(cctx, in)
-	cancel()
-	if err != nil {
-		return res, fmt.Errorf("%s: register task definition %s: %w", d.target(), aws.ToString(in.Family), err)
-	}
-	res.NewTaskDefinition = aws.ToString(reg.TaskDefinition.TaskDefinitionArn)
-	fmt.Fprintf(d.s.progress, "%s: registered %s\n", d.target(), shortTaskDefinition(res.NewTaskDefinition))
-
-	if err := d.point(ctx, res.NewTaskDefinition); err != nil {
-		return res, err
+		if err := d.point(ctx, res.NewTaskDefinition); err != nil {
+			return res, err
+		}
 	}
 	werr := d.wait(ctx, svc.Events)
 	if werr == nil {
 		fmt.Fprintf(d.s.progress, "%s: stable on %s\n", d.target(), shortTaskDefinition(res.NewTaskDefinition))
 		return res, nil
 	}
-	if !d.s.rollback {
+	if !d.s.rollback || res.Unchanged { // unchanged: there is no other revision to go back to
 		return res, werr
 	}
 	// Roll back even when ctx was cancelled: leaving the service on a
@@ -218,6 +205,22 @@ func (d *ECS) Deploy(ctx context.Context, img Image) (ECSResult, error) {
 	}
 	res.RolledBack = true
 	return res, fmt.Errorf("%w; rolled the service back to %s", werr, shortTaskDefinition(plan.TaskDefinition))
+}
+
+// register registers a copy of td, with its tags, whose container i runs
+// image, and returns the new revision's ARN.
+func (d *ECS) register(ctx context.Context, td *ecs.DescribeTaskDefinitionOutput, i int, image string) (string, error) {
+	in := registration(td.TaskDefinition, td.Tags)
+	in.ContainerDefinitions[i].Image = aws.String(image)
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	reg, err := d.client.RegisterTaskDefinition(cctx, in)
+	if err != nil {
+		return "", fmt.Errorf("%s: register task definition %s: %w", d.target(), aws.ToString(in.Family), err)
+	}
+	arn := aws.ToString(reg.TaskDefinition.TaskDefinitionArn)
+	fmt.Fprintf(d.s.progress, "%s: registered %s\n", d.target(), shortTaskDefinition(arn))
+	return arn, nil
 }
 
 func (d *ECS) target() string { return "ecs service " + d.cluster + "/" + d.service }
