@@ -30,6 +30,33 @@ type fakeWorld struct {
 	helperFor map[string]string
 	tokenErr  error
 	logs      []string
+	// together, when set, makes each token request wait until that many
+	// requests are in flight at once; it fails the request after a few
+	// seconds when they never are.
+	together *barrier
+}
+
+// barrier lets n calls through once all n have arrived.
+type barrier struct {
+	n       int32
+	arrived atomic.Int32
+	all     chan struct{}
+}
+
+func newBarrier(n int32) *barrier { return &barrier{n: n, all: make(chan struct{})} }
+
+func (b *barrier) wait(ctx context.Context) error {
+	if b.arrived.Add(1) == b.n {
+		close(b.all)
+	}
+	select {
+	case <-b.all:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(5 * time.Second):
+		return fmt.Errorf("only %d of %d token requests were in flight together", b.arrived.Load(), b.n)
+	}
 }
 
 func newRunner(t *testing.T, s LoginSettings, w *fakeWorld) *loginRunner {
@@ -56,10 +83,15 @@ func newRunner(t *testing.T, s LoginSettings, w *fakeWorld) *loginRunner {
 		w.logs = append(w.logs, fmt.Sprintf(format, args...))
 	}
 	r.log, r.warn = logf, logf
-	r.token = func(_ context.Context, region string) (ecrauth.Token, error) {
+	r.token = func(ctx context.Context, region string) (ecrauth.Token, error) {
 		w.tokens.Add(1)
 		if w.tokenErr != nil {
 			return ecrauth.Token{}, w.tokenErr
+		}
+		if w.together != nil {
+			if err := w.together.wait(ctx); err != nil {
+				return ecrauth.Token{}, err
+			}
 		}
 		now := r.now()
 		return ecrauth.Token{Username: "AWS", Password: "pw-" + dax.Secret(region), Host: "111122223333.dkr.ecr." + region + ".amazonaws.com",
@@ -256,6 +288,19 @@ func TestLogin_LogsInToEveryRegionInOrder(t *testing.T) {
 	}
 	if w.logins.Load() != 4 {
 		t.Errorf("logins = %d, want 4", w.logins.Load())
+	}
+}
+
+func TestLogin_AsksForEveryRegionsTokenAtOnce(t *testing.T) {
+	t.Parallel()
+	// Each token request waits for the other three: one region at a time
+	// would never get past the first.
+	w := &fakeWorld{now: t0, together: newBarrier(4)}
+	s := roleSettings()
+	s.Regions = []string{"ap-northeast-1", "us-east-1", "eu-west-1", "us-west-2"}
+	res := mustRun(t, s, w)
+	if len(res) != 4 || w.logins.Load() != 4 {
+		t.Errorf("%d results and %d logins, want 4 and 4", len(res), w.logins.Load())
 	}
 }
 
