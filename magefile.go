@@ -35,6 +35,9 @@ func Build(ctx context.Context) error { return scripts.Build(ctx) }
 // It creates the repository when it is missing and prints the pushed
 // reference pinned by digest (HOST/REPO@sha256:...).
 func Push(ctx context.Context) error {
+	if err := scripts.CheckPush(ctx); err != nil {
+		return err
+	}
 	mg.CtxDeps(ctx, EcrLogin, Build)
 	return scripts.Push(ctx)
 }
@@ -42,10 +45,17 @@ func Push(ctx context.Context) error {
 // Deploy rolls the pushed image out to ECS and/or Lambda and waits for it.
 //
 // It deploys to ECS_CLUSTER/ECS_SERVICE and to LAMBDA_FUNCTION, whichever are
-// set. DRY_RUN=1 prints the plan and changes nothing; DEPLOY_ROLLBACK=1 puts
-// the ECS service back on its previous revision when the rollout fails.
+// set. DRY_RUN=1 prints the plan for the last pushed image and changes
+// nothing, pushing included; DEPLOY_ROLLBACK=1 puts the ECS service back on
+// its previous revision when the rollout fails.
 func Deploy(ctx context.Context) error {
-	mg.CtxDeps(ctx, Push)
+	push, err := scripts.CheckDeploy(ctx)
+	if err != nil {
+		return err
+	}
+	if push {
+		mg.CtxDeps(ctx, Push)
+	}
 	return scripts.Deploy(ctx)
 }
 

@@ -140,6 +140,9 @@ func Deploy(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("deploy: last push: %w", err)
 	}
+	if s.DryRun {
+		dax.Info("dry run: planning with the last pushed image, %s; nothing is built, pushed or changed", img)
+	}
 	cfg, err := AWSConfig(ctx)
 	if err != nil {
 		return fmt.Errorf("deploy: %w", err)
