@@ -16,6 +16,9 @@ func CheckPush(ctx context.Context) error {
 	if _, err := ReadImageSettings(ctx, os.Getenv); err != nil {
 		return fmt.Errorf("build: %w", err)
 	}
+	if _, err := ReadBuildArgs(os.Environ()); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
 	return nil
 }
 

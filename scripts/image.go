@@ -142,6 +142,29 @@ func ReadImageSettings(ctx context.Context, getenv func(string) string) (ImageSe
 	return s, nil
 }
 
+// buildArgPrefix starts the variables that become build arguments.
+const buildArgPrefix = "BUILD_ARG_"
+
+// ReadBuildArgs returns the build arguments set in environ (os.Environ in
+// production) as BUILD_ARG_<NAME>=VALUE, keyed by NAME: BUILD_ARG_VERSION=1.2
+// becomes --build-arg VERSION=1.2. A variable with no name after the prefix
+// is an error.
+func ReadBuildArgs(environ []string) (map[string]string, error) {
+	args := map[string]string{}
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		name, ok := strings.CutPrefix(k, buildArgPrefix)
+		if !ok {
+			continue
+		}
+		if name == "" {
+			return nil, fmt.Errorf("%s is set but names no build argument: use %sNAME=VALUE", k, buildArgPrefix)
+		}
+		args[name] = v
+	}
+	return args, nil
+}
+
 // derivedTags holds the tag derived for each build context in this
 // process, so that build and push in one run agree even when the tree
 // changes between them.
@@ -213,9 +236,14 @@ func GitTag(ctx context.Context, dir string) (string, error) {
 //
 // # Environment
 //
-// See [ReadImageSettings]; CI=true gives plain build output.
+// See [ReadImageSettings] and [ReadBuildArgs]; CI=true gives plain build
+// output.
 func Build(ctx context.Context) error {
 	s, err := ReadImageSettings(ctx, os.Getenv)
+	if err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	args, err := ReadBuildArgs(os.Environ())
 	if err != nil {
 		return fmt.Errorf("build: %w", err)
 	}
@@ -234,6 +262,7 @@ func Build(ctx context.Context) error {
 		Dockerfile: s.Dockerfile,
 		Tags:       []string{s.LocalRef()},
 		Platform:   s.Platform,
+		BuildArgs:  args,
 	})
 	if err != nil {
 		return err

@@ -637,3 +637,19 @@ func TestImmutablePushed_PushesAFreeTag(t *testing.T) {
 		t.Errorf("got %q, %v after %d questions; want no digest (push it) after asking ECR once", got, err, f.asked)
 	}
 }
+
+func TestReadBuildArgs_TakesTheNameAfterThePrefix(t *testing.T) {
+	t.Parallel()
+	got, err := ReadBuildArgs([]string{"PATH=/bin", "BUILD_ARG_VERSION=1.2", "BUILD_ARG_NOTE=a b=c", "BUILD_ARG_EMPTY=", "BUILD_ARGS=x", "IMAGE_TAG=v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"VERSION": "1.2", "NOTE": "a b=c", "EMPTY": ""}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	_, err = ReadBuildArgs([]string{"BUILD_ARG_=1"})
+	if want := "BUILD_ARG_ is set but names no build argument: use BUILD_ARG_NAME=VALUE"; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}
