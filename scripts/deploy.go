@@ -103,15 +103,20 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	return s, nil
 }
 
-// envFlag reads the on/off variable name whose value is v.
-func envFlag(name, v string) (bool, error) {
+// envFlag reads the on/off variable name whose value is v; unset is off.
+func envFlag(name, v string) (bool, error) { return envFlagOr(name, v, false) }
+
+// envFlagOr reads the on/off variable name whose value is v; unset is def.
+func envFlagOr(name, v string, def bool) (bool, error) {
 	switch strings.ToLower(v) {
-	case "", "0", "false", "no":
+	case "":
+		return def, nil
+	case "0", "false", "no":
 		return false, nil
 	case "1", "true", "yes":
 		return true, nil
 	}
-	return false, fmt.Errorf("%s=%q: want 1 to turn it on, or unset", name, v)
+	return false, fmt.Errorf("%s=%q: want 1 (on) or 0 (off)", name, v)
 }
 
 // Deploy rolls the image from the last push out to the ECS service and the

@@ -66,8 +66,8 @@ func TestReadDeploySettings_RejectsBadSettingsNamingTheVariable(t *testing.T) {
 		{map[string]string{"LAMBDA_ALIAS": "live", "ECS_CLUSTER": "prod", "ECS_SERVICE": "web"}, `LAMBDA_ALIAS="live" is set but LAMBDA_FUNCTION is not`},
 		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_TIMEOUT": "10"}, `DEPLOY_TIMEOUT="10": want a positive Go duration such as 90s or 15m`},
 		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_TIMEOUT": "-1m"}, `DEPLOY_TIMEOUT="-1m": want a positive Go duration such as 90s or 15m`},
-		{map[string]string{"LAMBDA_FUNCTION": "api", "DRY_RUN": "maybe"}, `DRY_RUN="maybe": want 1 to turn it on, or unset`},
-		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_ROLLBACK": "2"}, `DEPLOY_ROLLBACK="2": want 1 to turn it on, or unset`},
+		{map[string]string{"LAMBDA_FUNCTION": "api", "DRY_RUN": "maybe"}, `DRY_RUN="maybe": want 1 (on) or 0 (off)`},
+		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_ROLLBACK": "2"}, `DEPLOY_ROLLBACK="2": want 1 (on) or 0 (off)`},
 	}
 	for _, tt := range tests {
 		_, err := ReadDeploySettings(func(k string) string { return tt.env[k] })

@@ -58,6 +58,11 @@ type ImageSettings struct {
 	// Sample is true when Context is the sample service, whose binary the
 	// build compiles first.
 	Sample bool
+	// ScanOnPush (ECR_SCAN_ON_PUSH, default on) and ImmutableTags
+	// (ECR_IMMUTABLE_TAGS, default off) configure a repository that push
+	// creates; an existing repository is left as it is.
+	ScanOnPush    bool
+	ImmutableTags bool
 }
 
 // LocalRef is the image's local name, REPOSITORY:TAG.
@@ -78,6 +83,10 @@ func (s ImageSettings) LocalRef() string { return s.Repository + ":" + s.Tag }
 //   - IMAGE_PLATFORM: the target platform, e.g. linux/arm64; default the
 //     builder's.
 //   - CONTAINER_CLI: docker (default), podman, nerdctl or finch.
+//   - ECR_SCAN_ON_PUSH: 0 creates a missing repository without scan on
+//     push; default 1.
+//   - ECR_IMMUTABLE_TAGS: 1 creates a missing repository with immutable
+//     tags; default 0.
 func ReadImageSettings(ctx context.Context, getenv func(string) string) (ImageSettings, error) {
 	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	var s ImageSettings
@@ -128,6 +137,13 @@ func ReadImageSettings(ctx context.Context, getenv func(string) string) (ImageSe
 	}
 	if s.Sample && s.Platform != "" && !strings.HasPrefix(s.Platform, "linux/") {
 		return s, fmt.Errorf("IMAGE_PLATFORM=%q: the sample service builds for linux only", s.Platform)
+	}
+
+	if s.ScanOnPush, err = envFlagOr("ECR_SCAN_ON_PUSH", env("ECR_SCAN_ON_PUSH"), true); err != nil {
+		return s, err
+	}
+	if s.ImmutableTags, err = envFlag("ECR_IMMUTABLE_TAGS", env("ECR_IMMUTABLE_TAGS")); err != nil {
+		return s, err
 	}
 
 	s.Tag = env("IMAGE_TAG")
@@ -367,12 +383,19 @@ func Push(ctx context.Context) error {
 		region, registryID = reg.Region, reg.Account
 	}
 	client := ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.Region = region })
-	repo, err := ecrrepo.Ensure(ctx, client, s.Repository, ecrrepo.Options{RegistryID: registryID, ScanOnPush: true})
+	repo, err := ecrrepo.Ensure(ctx, client, s.Repository, ecrrepo.Options{RegistryID: registryID, ScanOnPush: s.ScanOnPush, ImmutableTags: s.ImmutableTags})
 	if err != nil {
 		return fmt.Errorf("push: %w", err)
 	}
 	if repo.Created {
-		dax.Info("created ECR repository %s", s.Repository)
+		scan, tags := "on", "mutable"
+		if !s.ScanOnPush {
+			scan = "off"
+		}
+		if s.ImmutableTags {
+			tags = "immutable"
+		}
+		dax.Info("created ECR repository %s (scan on push %s, %s tags)", s.Repository, scan, tags)
 	}
 
 	remote := host + "/" + s.Repository + ":" + s.Tag

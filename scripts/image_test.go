@@ -141,6 +141,7 @@ func TestReadImageSettings_DefaultsToTheSampleService(t *testing.T) {
 		Dockerfile: filepath.Join(root, sampleDir, "Dockerfile"),
 		CLI:        got.CLI,
 		Sample:     true,
+		ScanOnPush: true,
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("settings (-want +got):\n%s", d)
@@ -159,12 +160,13 @@ func TestReadImageSettings_TakesAnotherContextAndDockerfile(t *testing.T) {
 	}
 	got, err := ReadImageSettings(context.Background(), env(map[string]string{
 		"IMAGE_REPOSITORY": "app", "IMAGE_TAG": "v1", "BUILD_CONTEXT": dir, "DOCKERFILE": df,
-		"IMAGE_PLATFORM": "windows/amd64", "CONTAINER_CLI": "podman",
+		"IMAGE_PLATFORM": "windows/amd64", "CONTAINER_CLI": "podman", "ECR_SCAN_ON_PUSH": "0", "ECR_IMMUTABLE_TAGS": "1",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Sample || got.Context != dir || got.Dockerfile != df || got.Platform != "windows/amd64" || got.CLI.Name != "podman" {
+	if got.Sample || got.Context != dir || got.Dockerfile != df || got.Platform != "windows/amd64" || got.CLI.Name != "podman" ||
+		got.ScanOnPush || !got.ImmutableTags {
 		t.Errorf("got %+v", got)
 	}
 }
@@ -194,6 +196,10 @@ func TestReadImageSettings_RejectsBadInputNamingTheVariable(t *testing.T) {
 			`IMAGE_PLATFORM="amd64": want OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64`},
 		{"sample for windows", map[string]string{"IMAGE_PLATFORM": "windows/amd64"},
 			`IMAGE_PLATFORM="windows/amd64": the sample service builds for linux only`},
+		{"bad scan flag", map[string]string{"ECR_SCAN_ON_PUSH": "sometimes"},
+			`ECR_SCAN_ON_PUSH="sometimes": want 1 (on) or 0 (off)`},
+		{"bad immutability flag", map[string]string{"ECR_IMMUTABLE_TAGS": "2"},
+			`ECR_IMMUTABLE_TAGS="2": want 1 (on) or 0 (off)`},
 	}
 	for _, tt := range tests {
 		m := map[string]string{}
