@@ -411,7 +411,12 @@ func ensureDemoFunction(ctx context.Context, sh *dax.Shell, t demoTargets, ic de
 		Code:         &lambdatypes.FunctionCode{ImageUri: &image},
 		Role:         &role,
 	})
-	if err != nil {
+	// A conflict means the function exists after all: another run created
+	// it meanwhile, or a retried request of ours did. Either way it only
+	// has to become active.
+	var exists *lambdatypes.ResourceConflictException
+	created := err == nil
+	if err != nil && !errors.As(err, &exists) {
 		return fmt.Errorf("create lambda function %s: %w", t.Function, err)
 	}
 	// A new function takes updates only once it is active.
@@ -419,7 +424,9 @@ func ensureDemoFunction(ctx context.Context, sh *dax.Shell, t demoTargets, ic de
 	if err != nil {
 		return fmt.Errorf("wait for lambda function %s to become active: %w", t.Function, err)
 	}
-	sh.Info("demo: created Lambda function %s running %s", t.Function, image)
+	if created {
+		sh.Info("demo: created Lambda function %s running %s", t.Function, image)
+	}
 	return nil
 }
 
@@ -439,6 +446,14 @@ func ensureDemoRole(ctx context.Context, sh *dax.Shell, c demoIAM, name string) 
 		return "", err
 	}
 	created, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: &name, AssumeRolePolicyDocument: aws.String(string(trust))})
+	var exists *iamtypes.EntityAlreadyExistsException
+	if errors.As(err, &exists) { // created meanwhile by another run
+		got, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: &name})
+		if err != nil {
+			return "", fmt.Errorf("get iam role %s: %w", name, err)
+		}
+		return aws.ToString(got.Role.Arn), nil
+	}
 	if err != nil {
 		return "", fmt.Errorf("create iam role %s: %w", name, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,6 +191,37 @@ func TestEnsureDemoTargets_Sandbox_CreatesWhatIsMissingOnlyOnce(t *testing.T) {
 		"lambda function %[1]s -> %[2]s (last update Successful)\n", f.targets.Cluster, placeholder)
 	if diff := cmp.Diff(want, f.summary(t, f.settings())); diff != "" {
 		t.Errorf("summary after setup (-want +got):\n%s", diff)
+	}
+}
+
+func TestEnsureDemoTargets_Sandbox_ConcurrentRunsAllSucceed(t *testing.T) {
+	t.Parallel()
+	f := newDemoFixture(t)
+	var wg sync.WaitGroup
+	logs := make([]strings.Builder, 4)
+	errs := make([]error, len(logs))
+	for i := range logs {
+		wg.Go(func() {
+			sh, err := dax.New(dax.WithLogger(&logs[i]))
+			if err == nil {
+				err = ensureDemoTargets(context.Background(), sh, f.targets, f.ecs, f.iam, f.lambda)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	created := 0
+	for i := range logs {
+		if errs[i] != nil {
+			t.Errorf("run %d: %v", i, errs[i])
+		}
+		created += strings.Count(logs[i].String(), "created Lambda function")
+	}
+	if created != 1 {
+		t.Errorf("%d runs say they created the Lambda function, want 1", created)
+	}
+	if got := f.summary(t, f.settings()); !strings.Contains(got, "lambda function "+f.targets.Function+" -> ") {
+		t.Errorf("summary after concurrent setup:\n%s", got)
 	}
 }
 
