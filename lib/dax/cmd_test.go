@@ -480,13 +480,17 @@ func TestCommand_CancelledContextIsReported(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
-	err := dax.Cmd("/bin/sleep 10").Run(ctx)
+	err := dax.Cmd("echo working >&2; /bin/sleep 10").Quiet().Run(ctx)
 	var cerr *dax.CommandError
 	if !errors.As(err, &cerr) || cerr.TimedOut || !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run() = %v, want a CommandError wrapping context.Canceled", err)
 	}
-	if want := "/bin/sleep 10: context canceled"; err.Error() != want {
+	// The stderr tail stays in the field, but is not offered as the reason.
+	if want := "echo working >&2; /bin/sleep 10: context canceled"; err.Error() != want {
 		t.Errorf("Error() = %q, want %q", err.Error(), want)
+	}
+	if cerr.Stderr != "working\n" {
+		t.Errorf("Stderr = %q, want %q", cerr.Stderr, "working\n")
 	}
 }
 

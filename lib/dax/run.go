@@ -42,7 +42,8 @@ type CommandError struct {
 
 // Error reads like "docker push x:1: exit status 1: denied: requested
 // access to the resource is denied": the command, what went wrong and the
-// last line of its standard error.
+// last line of its standard error. A cancelled command's error leaves that
+// line out: whatever the command said last is not why it stopped.
 func (e *CommandError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Command)
@@ -55,7 +56,7 @@ func (e *CommandError) Error() string {
 	default:
 		b.WriteString(e.Err.Error())
 	}
-	if line := lastLine(e.Stderr); line != "" {
+	if line := lastLine(e.Stderr); line != "" && !errors.Is(e.Err, context.Canceled) {
 		b.WriteString(": ")
 		b.WriteString(line)
 	}
