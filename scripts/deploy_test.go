@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/smithy-go/logging"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/godax/godax/lib/dax"
@@ -107,6 +108,12 @@ func sandboxClients(t *testing.T) (*ecs.Client, *iam.Client, *lambda.Client, str
 		Region:       env["AWS_REGION"],
 		BaseEndpoint: aws.String(env["AWS_ENDPOINT_URL"]),
 		Credentials:  credentials.NewStaticCredentialsProvider(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], ""),
+		// A retried request that moto had already carried out shows up
+		// as a conflict or an extra revision; say when the SDK retries.
+		ClientLogMode: aws.LogRetries,
+		Logger: logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+			t.Logf("aws sdk %s: "+format, append([]any{c}, v...)...)
+		}),
 	}
 	return ecs.NewFromConfig(cfg), iam.NewFromConfig(cfg), lambda.NewFromConfig(cfg), env["ECR_REGISTRY"]
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/godax/godax/scripts/sandbox/sandboxtest"
 )
@@ -25,5 +26,11 @@ func sandboxConfig(t *testing.T) aws.Config {
 		Region:       env["AWS_REGION"],
 		BaseEndpoint: aws.String(env["AWS_ENDPOINT_URL"]),
 		Credentials:  credentials.NewStaticCredentialsProvider(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], ""),
+		// A retried request that moto had already carried out shows up
+		// as an extra revision or a conflict; say when the SDK retries.
+		ClientLogMode: aws.LogRetries,
+		Logger: logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+			t.Logf("aws sdk %s: "+format, append([]any{c}, v...)...)
+		}),
 	}
 }
