@@ -57,7 +57,8 @@ type Entry struct {
 	Host string `json:"host"`
 	// Region is the region that issued the token.
 	Region string `json:"region"`
-	// Principal is the caller's ARN (sts GetCallerIdentity) at login.
+	// Principal is the caller's ARN at login: an assumed role's session
+	// ARN, or what sts GetCallerIdentity answered.
 	Principal string `json:"principal"`
 	// RequestedAt is when the token was asked for.
 	RequestedAt time.Time `json:"requestedAt"`

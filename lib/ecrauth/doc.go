@@ -21,8 +21,8 @@
 // (registry host, region, profile, role ARN, endpoint), so a hit needs no
 // STS or ECR call at all. A role names the principal however its session
 // credentials rotate, which a key made of the access key would not. The
-// principal ARN that sts GetCallerIdentity returned at login is kept in
-// the entry for inspection.
+// caller's principal ARN at login (an assumed role's session ARN, or what
+// sts GetCallerIdentity answered) is kept in the entry for inspection.
 //
 // An entry is used until half the token's life ([Entry.Fresh]), as
 // amazon-ecr-credential-helper does; after that a new token is fetched,
