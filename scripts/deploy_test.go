@@ -9,12 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"github.com/aws/smithy-go/logging"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/godax/godax/lib/dax"
@@ -99,23 +96,8 @@ func TestDeploy_ChecksSettingsBeforeAnyNetworkCall(t *testing.T) {
 func sandboxClients(t *testing.T) (*ecs.Client, *iam.Client, *lambda.Client, string) {
 	t.Helper()
 	st := sandboxtest.Require(t)
-	env := map[string]string{}
-	for _, kv := range st.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
-	cfg := aws.Config{
-		Region:       env["AWS_REGION"],
-		BaseEndpoint: aws.String(env["AWS_ENDPOINT_URL"]),
-		Credentials:  credentials.NewStaticCredentialsProvider(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], ""),
-		// A retried request that moto had already carried out shows up
-		// as a conflict or an extra revision; say when the SDK retries.
-		ClientLogMode: aws.LogRetries,
-		Logger: logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
-			t.Logf("aws sdk %s: "+format, append([]any{c}, v...)...)
-		}),
-	}
-	return ecs.NewFromConfig(cfg), iam.NewFromConfig(cfg), lambda.NewFromConfig(cfg), env["ECR_REGISTRY"]
+	cfg := sandboxtest.AWSConfig(t, st)
+	return ecs.NewFromConfig(cfg), iam.NewFromConfig(cfg), lambda.NewFromConfig(cfg), st.RegistryHost()
 }
 
 // demoFixture is a set of demo targets with names of their own (moto's

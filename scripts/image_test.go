@@ -17,11 +17,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/godax/godax/lib/container"
@@ -415,19 +412,6 @@ func runPush(t *testing.T, st *sandbox.State, env map[string]string) (string, ti
 	return lines[len(lines)-1], took
 }
 
-// sandboxECR returns an ECR client acting in the sandbox's account, as
-// push does (with the sandbox's role assumed).
-func sandboxECR(st *sandbox.State) *ecr.Client {
-	base := aws.Config{
-		Region:       sandbox.Region,
-		BaseEndpoint: aws.String(st.Endpoint()),
-		Credentials:  credentials.NewStaticCredentialsProvider(sandbox.AccessKeyID, sandbox.SecretAccessKey, ""),
-	}
-	cfg := base.Copy()
-	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(base), sandbox.RoleARN))
-	return ecr.NewFromConfig(cfg)
-}
-
 // registryGet sends an authenticated request to the sandbox's registry.
 func registryGet(t *testing.T, st *sandbox.State, method, path string, accept ...string) *http.Response {
 	t.Helper()
@@ -485,7 +469,7 @@ func TestPush_OnTheSandboxCreatesTheRepositoryPushesAndPinsTheDigest(t *testing.
 	id := time.Now().UnixNano()
 	repo, tag := fmt.Sprintf("godax-test/push-%d", id), fmt.Sprintf("it-%d", id)
 	env := map[string]string{"GODAX_STATE_DIR": stateDir, "IMAGE_REPOSITORY": repo, "IMAGE_TAG": tag}
-	client := sandboxECR(st)
+	client := ecr.NewFromConfig(sandboxtest.RoleConfig(t, st))
 	ctx := context.Background()
 
 	_, err := client.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: []string{repo}})
@@ -554,7 +538,7 @@ func TestPush_OnTheSandboxCreatesTheRepositoryPushesAndPinsTheDigest(t *testing.
 
 func TestEnsure_OnMotoTreatsConcurrentCreatorsAsSuccess(t *testing.T) {
 	st := sandboxtest.Require(t)
-	client := sandboxECR(st)
+	client := ecr.NewFromConfig(sandboxtest.RoleConfig(t, st))
 	name := fmt.Sprintf("godax-test/ensure-%d", time.Now().UnixNano())
 	ctx := context.Background()
 	results := make([]ecrrepo.Repository, 6)

@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
@@ -24,24 +22,6 @@ import (
 	"github.com/godax/godax/scripts/sandbox"
 	"github.com/godax/godax/scripts/sandbox/sandboxtest"
 )
-
-// baseConfig is an AWS config for the sandbox's dummy base credentials,
-// which moto places in its default account, not the sandbox's.
-func baseConfig(st *sandbox.State) aws.Config {
-	return aws.Config{
-		Region:       sandbox.Region,
-		Credentials:  credentials.NewStaticCredentialsProvider(sandbox.AccessKeyID, sandbox.SecretAccessKey, ""),
-		BaseEndpoint: aws.String(st.Endpoint()),
-	}
-}
-
-// roleConfig is baseConfig with the sandbox's role assumed.
-func roleConfig(st *sandbox.State) aws.Config {
-	cfg := baseConfig(st)
-	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), sandbox.RoleARN,
-		func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = "godax-smoke-test" }))
-	return cfg
-}
 
 // ecrLogin gets an ECR token with cfg and returns the user and password
 // it decodes to.
@@ -82,7 +62,7 @@ func TestSmoke_AssumedRoleTokenLogsInBuildsAndPushes(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 
-	cfg := roleConfig(st)
+	cfg := sandboxtest.RoleConfig(t, st)
 	who, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		t.Fatalf("sts GetCallerIdentity as %s: %v", sandbox.RoleARN, err)
@@ -163,7 +143,7 @@ func TestSmoke_RegistryRefusesATokenGotWithoutTheRole(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 
-	user, password := ecrLogin(ctx, t, baseConfig(st))
+	user, password := ecrLogin(ctx, t, sandboxtest.AWSConfig(t, st))
 	if password == sandbox.RegistryPassword {
 		t.Fatalf("the base credentials' token already holds the sandbox password %q", password)
 	}
