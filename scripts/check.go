@@ -13,13 +13,8 @@ func CheckPush(ctx context.Context) error {
 	if _, err := readLoginSettingsFromEnv(); err != nil {
 		return fmt.Errorf("ecrLogin: %w", err)
 	}
-	if _, err := ReadImageSettings(ctx, os.Getenv); err != nil {
-		return fmt.Errorf("build: %w", err)
-	}
-	if _, err := ReadBuildArgs(os.Environ()); err != nil {
-		return fmt.Errorf("build: %w", err)
-	}
-	return nil
+	_, _, err := readBuild(ctx)
+	return err
 }
 
 // CheckDeploy checks the settings of deploy and, unless it is a dry run,

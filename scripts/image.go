@@ -181,6 +181,20 @@ func ReadBuildArgs(environ []string) (map[string]string, error) {
 	return args, nil
 }
 
+// readBuild reads and checks everything build takes from the environment:
+// the image settings and the build arguments.
+func readBuild(ctx context.Context) (ImageSettings, map[string]string, error) {
+	s, err := ReadImageSettings(ctx, os.Getenv)
+	if err != nil {
+		return s, nil, fmt.Errorf("build: %w", err)
+	}
+	args, err := ReadBuildArgs(os.Environ())
+	if err != nil {
+		return s, nil, fmt.Errorf("build: %w", err)
+	}
+	return s, args, nil
+}
+
 // derivedTags holds the tag derived for each build context in this
 // process, so that build and push in one run agree even when the tree
 // changes between them.
@@ -255,13 +269,9 @@ func GitTag(ctx context.Context, dir string) (string, error) {
 // See [ReadImageSettings] and [ReadBuildArgs]; CI=true gives plain build
 // output.
 func Build(ctx context.Context) error {
-	s, err := ReadImageSettings(ctx, os.Getenv)
+	s, args, err := readBuild(ctx)
 	if err != nil {
-		return fmt.Errorf("build: %w", err)
-	}
-	args, err := ReadBuildArgs(os.Environ())
-	if err != nil {
-		return fmt.Errorf("build: %w", err)
+		return err
 	}
 	if err := s.CLI.Ping(ctx); err != nil {
 		return fmt.Errorf("build: %w", err)
