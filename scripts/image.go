@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
+	"github.com/godax/godax/lib/atomicfile"
 	"github.com/godax/godax/lib/container"
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/ecrauth"
@@ -507,7 +508,7 @@ func pushRecordPath() (string, error) {
 	return filepath.Join(dir, pushRecordFile), nil
 }
 
-// writePushRecord writes rec atomically (a temporary file, then a rename),
+// writePushRecord writes rec atomically (see [atomicfile.WriteFile]),
 // so a reader sees the old record or the new one, never a part.
 func writePushRecord(rec PushRecord) error {
 	path, err := pushRecordPath()
@@ -525,19 +526,7 @@ func writePushRecord(rec PushRecord) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("push record: %w", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), pushRecordFile+".*")
-	if err != nil {
-		return fmt.Errorf("push record: %w", err)
-	}
-	_, err = f.Write(b)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(f.Name()) // best effort: the error below is what matters
+	if err := atomicfile.WriteFile(path, b, 0o600); err != nil {
 		return fmt.Errorf("push record: %w", err)
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/godax/godax/lib/atomicfile"
 	"github.com/godax/godax/lib/dax"
 )
 
@@ -216,7 +217,7 @@ func (s *State) prepare(ctx context.Context) error {
 		{s.awsConfigFile(), nil},
 		{s.awsCredentialFile(), nil},
 	} {
-		if err := writeFileAtomic(f.path, f.data, 0o600); err != nil {
+		if err := atomicfile.WriteFile(f.path, f.data, 0o600); err != nil {
 			return err
 		}
 	}

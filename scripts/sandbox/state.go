@@ -14,6 +14,7 @@ import (
 
 	"mvdan.cc/sh/v3/syntax"
 
+	"github.com/godax/godax/lib/atomicfile"
 	"github.com/godax/godax/scripts/state"
 )
 
@@ -198,39 +199,13 @@ func readState(dir string) (*State, error) {
 	return st, nil
 }
 
-// save writes the state file atomically: a temp file in the same folder,
-// then a rename over the old one.
+// save writes the state file atomically (see [atomicfile.WriteFile]).
 func (s *State) save() error {
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode sandbox state: %w", err)
 	}
-	return writeFileAtomic(s.file(), append(data, '\n'), 0o600)
-}
-
-// writeFileAtomic writes data to path through a temp file and a rename, so
-// a reader sees the old content or the new one, never half of it.
-func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(s.file(), append(data, '\n'), 0o600)
 }
 
 // maxSocketPath is the longest path a unix socket can have on Linux:
