@@ -265,7 +265,8 @@ func sandboxChildEnv(st *sandbox.State, dockerConfig, cacheHome string) []string
 		env = append(env, kv)
 	}
 	env = append(env, st.Env()...)
-	return append(env, "DOCKER_CONFIG="+dockerConfig, "XDG_CACHE_HOME="+cacheHome)
+	return append(env, "DOCKER_CONFIG="+dockerConfig, "XDG_CACHE_HOME="+cacheHome,
+		"ECR_CACHE_DIR="+filepath.Join(cacheHome, "godax", "ecr"))
 }
 
 // awsCLIEnv is env for the AWS CLI: its own HOME (so its role cache

@@ -43,9 +43,18 @@ type LoginSettings struct {
 	// assumed: AWS_ACCESS_KEY_ID, which is not secret. Part of the token
 	// cache key.
 	Identity string
-	// CacheDir overrides the token cache folder; "" means the user cache
-	// dir's godax/ecr folder.
+	// CacheDir is the token cache folder (ECR_CACHE_DIR); "" means the
+	// user cache dir's godax/ecr folder.
 	CacheDir string
+	// LoginTimeout bounds each `CLI login` (ECR_LOGIN_TIMEOUT); default
+	// [container.DefaultLoginTimeout].
+	LoginTimeout time.Duration
+	// Helper is true for ECR_LOGIN_MODE=helper: route the registry to
+	// docker-credential-godax instead of storing a password.
+	Helper bool
+	// Warnings are problems that do not stop the login, such as a region
+	// newer than the built-in table.
+	Warnings []string
 }
 
 // ReadLoginSettings reads ecrLogin's settings with getenv (os.Getenv in
@@ -58,7 +67,9 @@ type LoginSettings struct {
 // AWS_ENDPOINT_URL_{STS,ECR,ECR_PUBLIC}; ECR_ACCOUNT, ECR_ROLE,
 // ECR_ROLE_SESSION_NAME, ECR_ROLE_DURATION (a Go duration such as 1h, or
 // seconds; default 15m), ECR_ROLE_EXTERNAL_ID, ECR_ROLE_MFA_SERIAL,
-// ECR_REGIONS, ECR_REGISTRY, ECR_NO_CACHE and CONTAINER_CLI.
+// ECR_REGIONS, ECR_REGISTRY, ECR_NO_CACHE, ECR_CACHE_DIR,
+// ECR_LOGIN_TIMEOUT (default 30s), ECR_LOGIN_MODE (login or helper) and
+// CONTAINER_CLI.
 func ReadLoginSettings(getenv func(string) string) (LoginSettings, error) {
 	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	s := LoginSettings{Profile: env("AWS_PROFILE")}
@@ -68,8 +79,8 @@ func ReadLoginSettings(getenv func(string) string) (LoginSettings, error) {
 		s.Region = env("AWS_DEFAULT_REGION")
 	}
 	if s.Region != "" {
-		if _, ok := awsauth.Partition(s.Region); !ok {
-			return s, fmt.Errorf("AWS_REGION=%q is not a known AWS region", s.Region)
+		if err := s.checkRegion("AWS_REGION", s.Region); err != nil {
+			return s, err
 		}
 	}
 	if v := env("ECR_REGIONS"); v != "" {
@@ -78,12 +89,15 @@ func ReadLoginSettings(getenv func(string) string) (LoginSettings, error) {
 			if r == "" {
 				continue
 			}
-			if _, ok := awsauth.Partition(r); !ok {
-				return s, fmt.Errorf("ECR_REGIONS: %q is not a known AWS region", r)
+			if err := s.checkRegion("ECR_REGIONS", r); err != nil {
+				return s, err
 			}
 			if !slices.Contains(s.Regions, r) {
 				s.Regions = append(s.Regions, r)
 			}
+		}
+		if len(s.Regions) == 0 {
+			return s, fmt.Errorf("ECR_REGIONS=%q lists no region: give regions separated by commas, such as eu-west-1,us-east-1, or unset it", v)
 		}
 		first, _ := awsauth.Partition(s.Regions[0])
 		for _, r := range s.Regions[1:] {
@@ -135,6 +149,23 @@ func ReadLoginSettings(getenv func(string) string) (LoginSettings, error) {
 	default:
 		return s, fmt.Errorf("ECR_NO_CACHE=%q: want 1 to bypass the cache, or unset", v)
 	}
+
+	s.LoginTimeout = container.DefaultLoginTimeout
+	if v := env("ECR_LOGIN_TIMEOUT"); v != "" {
+		d, err := parseDuration(v)
+		if err != nil || d <= 0 {
+			return s, fmt.Errorf("ECR_LOGIN_TIMEOUT=%q: want a duration such as 30s or 2m, or seconds", v)
+		}
+		s.LoginTimeout = d
+	}
+	switch v := strings.ToLower(env("ECR_LOGIN_MODE")); v {
+	case "", "login":
+	case "helper":
+		s.Helper = true
+	default:
+		return s, fmt.Errorf("ECR_LOGIN_MODE=%q: want login (the default: docker login stores the token) or helper (docker-credential-godax serves it)", v)
+	}
+	s.CacheDir = env("ECR_CACHE_DIR")
 
 	cli, err := container.New(env("CONTAINER_CLI"))
 	if err != nil {
@@ -214,6 +245,19 @@ func readRole(env func(string) string, s LoginSettings) (*awsauth.Role, error) {
 		return nil, fmt.Errorf("ECR_ROLE_DURATION=%q is over STS's maximum of 12h", env("ECR_ROLE_DURATION"))
 	}
 	return r, nil
+}
+
+// checkRegion checks region, read from the variable name: a name that is
+// not shaped like a region is an error; a region missing from the
+// built-in table is a warning, since new regions appear every year.
+func (s *LoginSettings) checkRegion(name, region string) error {
+	if !awsauth.ValidRegion(region) {
+		return fmt.Errorf("%s: %q is not an AWS region name (want one such as eu-west-1)", name, region)
+	}
+	if p, known := awsauth.Partition(region); !known {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: region %q is not in godax's table of regions; going on as if it were in partition %s", name, region, p))
+	}
+	return nil
 }
 
 // primaryRegion is the region AWS clients are built for: AWS_REGION, else

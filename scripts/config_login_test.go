@@ -31,6 +31,9 @@ func TestReadLoginSettings_ReadsEveryVariable(t *testing.T) {
 		"ECR_REGIONS":           "ap-northeast-1, us-east-1,ap-northeast-1",
 		"ECR_NO_CACHE":          "1",
 		"CONTAINER_CLI":         "podman",
+		"ECR_LOGIN_TIMEOUT":     "45s",
+		"ECR_LOGIN_MODE":        "helper",
+		"ECR_CACHE_DIR":         "/tmp/ecr",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -40,6 +43,7 @@ func TestReadLoginSettings_ReadsEveryVariable(t *testing.T) {
 		Account: "111122223333",
 		Role:    &awsauth.Role{Account: "111122223333", Name: "deployer", SessionName: "ci-run", Duration: time.Hour, ExternalID: "ext-id"},
 		NoCache: true, CLI: container.CLI{Name: "podman"}, Endpoint: "AWS_ENDPOINT_URL=http://127.0.0.1:5000",
+		LoginTimeout: 45 * time.Second, Helper: true, CacheDir: "/tmp/ecr",
 	}
 	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(awsauth.Role{}, "TokenCode")); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -52,7 +56,7 @@ func TestReadLoginSettings_DefaultsToDockerNoRoleAndTheCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := LoginSettings{Region: "us-east-1", CLI: container.CLI{Name: "docker"}}
+	want := LoginSettings{Region: "us-east-1", CLI: container.CLI{Name: "docker"}, LoginTimeout: 30 * time.Second}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -83,8 +87,12 @@ func TestReadLoginSettings_NamesTheVariableAndValueThatIsWrong(t *testing.T) {
 		{map[string]string{"ECR_ROLE": "arn:aws:iam::1111:role/r"}, `is not an IAM role ARN`},
 		{map[string]string{"ECR_ROLE": "deployer"}, `ECR_ROLE="deployer" is a role name, so ECR_ACCOUNT must be set`},
 		{map[string]string{"ECR_ROLE": "arn:aws-cn:iam::111122223333:role/r"}, `is in partition aws-cn, but region us-east-1 is in aws`},
-		{map[string]string{"AWS_REGION": "us-east-9"}, `AWS_REGION="us-east-9" is not a known AWS region`},
-		{map[string]string{"ECR_REGIONS": "us-east-1,eu-wst-1"}, `ECR_REGIONS: "eu-wst-1" is not a known AWS region`},
+		{map[string]string{"AWS_REGION": "us-east"}, `AWS_REGION: "us-east" is not an AWS region name`},
+		{map[string]string{"ECR_REGIONS": "us-east-1,eu west-1"}, `ECR_REGIONS: "eu west-1" is not an AWS region name`},
+		{map[string]string{"ECR_REGIONS": ","}, `ECR_REGIONS="," lists no region`},
+		{map[string]string{"ECR_REGIONS": " , "}, `ECR_REGIONS="," lists no region`},
+		{map[string]string{"ECR_LOGIN_TIMEOUT": "-1s"}, `ECR_LOGIN_TIMEOUT="-1s"`},
+		{map[string]string{"ECR_LOGIN_MODE": "both"}, `ECR_LOGIN_MODE="both"`},
 		{map[string]string{"ECR_REGIONS": "us-east-1,cn-north-1"}, `ECR_REGIONS mixes partitions`},
 		{map[string]string{"CONTAINER_CLI": "dokcer"}, `CONTAINER_CLI: unknown container CLI "dokcer"`},
 		{map[string]string{"ECR_ROLE": "arn:aws:iam::111122223333:role/r", "ECR_ROLE_DURATION": "10m"}, `ECR_ROLE_DURATION="10m" is under STS's minimum of 15m`},
@@ -94,7 +102,7 @@ func TestReadLoginSettings_NamesTheVariableAndValueThatIsWrong(t *testing.T) {
 		{map[string]string{"ECR_ROLE": "arn:aws:iam::111122223333:role/r", "ECR_ROLE_SESSION_NAME": "has space"}, `ECR_ROLE_SESSION_NAME="has space"`},
 		{map[string]string{"ECR_ROLE_DURATION": "1h"}, `ECR_ROLE_DURATION is set but ECR_ROLE is not`},
 		{map[string]string{"ECR_NO_CACHE": "maybe"}, `ECR_NO_CACHE="maybe"`},
-		{map[string]string{"ECR_REGISTRY": "111122223333.dkr.ecr.mars-1.amazonaws.com"}, `ECR_REGISTRY: "111122223333.dkr.ecr.mars-1.amazonaws.com": unknown region`},
+		{map[string]string{"ECR_REGISTRY": "111122223333.dkr.ecr.mars-1.amazonaws.com"}, `ECR_REGISTRY: "111122223333.dkr.ecr.mars-1.amazonaws.com": "mars-1" is not a region name`},
 		{map[string]string{"ECR_REGISTRY": "111122223333.dkr.ecr.eu-west-1.amazonaws.com", "ECR_ACCOUNT": "444455556666"}, `belongs to account 111122223333, but ECR_ACCOUNT is 444455556666`},
 		{map[string]string{"ECR_REGISTRY": "127.0.0.1:5000", "ECR_REGIONS": "us-east-1,us-west-2"}, `names one host, so ECR_REGIONS cannot list 2 regions`},
 	}
@@ -113,5 +121,16 @@ func TestReadLoginSettings_NamesTheVariableAndValueThatIsWrong(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v: error spans lines: %q", tt.env, err)
 		}
+	}
+}
+
+func TestReadLoginSettings_WarnsAboutRegionsMissingFromTheTable(t *testing.T) {
+	t.Parallel()
+	got, err := ReadLoginSettings(envOf(map[string]string{"AWS_REGION": "us-east-9", "ECR_REGIONS": "us-east-9,eu-wst-1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Warnings) != 3 || !strings.Contains(got.Warnings[0], `region "us-east-9" is not in godax's table`) {
+		t.Errorf("warnings %q, want one per unknown region", got.Warnings)
 	}
 }

@@ -2,29 +2,163 @@ package scripts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecrpublic"
 
 	"github.com/godax/godax/lib/awsauth"
+	"github.com/godax/godax/lib/container"
+	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/ecrauth"
+	"github.com/godax/godax/lib/ecrauth/tokencache"
 )
 
 // LoginResult is the outcome of logging in to one registry.
-type LoginResult struct {
-	// Region is the region whose ECR issued the token.
-	Region string
-	// Host is the registry host the container CLI is logged in to.
-	Host string
-	// ExpiresAt is when the token stops working.
-	ExpiresAt time.Time
-	// FromCache is true when the login was served from the token cache.
-	FromCache bool
-	// Skipped says why no login was needed ("" when one was done or cached),
-	// e.g. a credential helper configured for the host.
-	Skipped string
+type LoginResult = ecrauth.Result
+
+// EcrLogin logs the container CLI in to ECR in each configured region,
+// at once, assuming ECR_ROLE first when it is set. A registry whose token
+// is still within its half-life (and whose credential is still the one in
+// the CLI's config) is served from the token cache with no network work.
+// With ECR_LOGIN_MODE=helper it routes the registry to
+// docker-credential-godax instead, and stores no password.
+//
+// # Environment
+//
+// See [ReadLoginSettings] for the variables and their defaults.
+func EcrLogin(ctx context.Context) error {
+	s, err := readLoginSettingsFromEnv()
+	if err != nil {
+		return fmt.Errorf("ecrLogin: %w", err)
+	}
+	for _, w := range s.Warnings {
+		dax.Warn("ecrLogin: %s", w)
+	}
+	if s.Helper {
+		return helperMode(ctx, s)
+	}
+	// The caller's own credentials (AWS_PROFILE, keys, SSO...), loaded
+	// only when some region misses the cache.
+	base := sync.OnceValues(func() (aws.Config, error) { return baseConfig(ctx, s) })
+	targets, err := s.targets(base)
+	if err != nil {
+		return fmt.Errorf("ecrLogin: %w", err)
+	}
+	results, err := ecrauth.Login(ctx, targets, func(ctx context.Context, t ecrauth.Target) (ecrauth.Token, error) {
+		callerCfg, err := base()
+		if err != nil {
+			return ecrauth.Token{}, err
+		}
+		cfg, err := awsauth.AssumeRole(callerCfg, s.Role) // 1. assume ECR_ROLE (nil: stay the caller)
+		if err != nil {
+			return ecrauth.Token{}, err
+		}
+		shareAWSConfig(cfg)
+		ctx, cancel := context.WithTimeout(ctx, s.LoginTimeout)
+		defer cancel()
+		login, err := startLogin(ctx, s, t.Host) // docker starts now, and waits for the password
+		if err != nil {
+			return ecrauth.Token{}, err
+		}
+		defer login.Abort()
+		var tok ecrauth.Token
+		if s.public() {
+			public := ecrpublic.NewFromConfig(cfg, func(o *ecrpublic.Options) { o.Region = ecrauth.PublicRegion })
+			tok, err = ecrauth.GetPublicToken(ctx, public, time.Now) // 2-4. ECR Public has its own client and token
+		} else {
+			client := ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.Region = t.Region }) // 2. an ECR client
+			requested := time.Now()
+			out, err := client.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{}) // 3. a token
+			if err != nil {
+				return ecrauth.Token{}, ecrauth.ExplainError(s.scope(t.Region), err)
+			}
+			tok, err = ecrauth.DecodeToken(out, s.scope(t.Region), requested) // 4. decoded to user and password
+		}
+		if err != nil {
+			return ecrauth.Token{}, err
+		}
+		if s.Registry != "" {
+			tok.Host = s.Registry
+		}
+		if login, err = login.to(ctx, s, tok.Host); err != nil {
+			return ecrauth.Token{}, err
+		}
+		return tok, login.finish(ctx, tok.Password, s.LoginTimeout) // 5. docker login --password-stdin
+	}, s.loginOptions()...)
+	loggedIn.Lock()
+	loggedIn.results = results
+	loggedIn.Unlock()
+	if err != nil {
+		return fmt.Errorf("ecrLogin %w", err)
+	}
+	return nil
+}
+
+// cliLogin is a `CLI login --password-stdin` started for a host before
+// the token is there, so that the tool's start-up overlaps the AWS calls.
+type cliLogin struct {
+	host    string
+	pending *container.PendingLogin // nil until a host is known
+}
+
+// startLogin starts the CLI's login to host, or does nothing when host is
+// not known before the token.
+func startLogin(ctx context.Context, s LoginSettings, host string) (cliLogin, error) {
+	if host == "" {
+		return cliLogin{}, nil
+	}
+	p, err := s.CLI.StartLogin(ctx, host, ecrUser)
+	return cliLogin{host: host, pending: p}, err
+}
+
+// to returns a login to host: l itself when it was started for host, else
+// a new one (the token named another host, such as a FIPS endpoint).
+func (l cliLogin) to(ctx context.Context, s LoginSettings, host string) (cliLogin, error) {
+	if l.pending != nil && l.host == host {
+		return l, nil
+	}
+	l.Abort()
+	return startLogin(ctx, s, host)
+}
+
+// finish gives the CLI the password and waits for it. A login that ran
+// out of time says so, and after how long.
+func (l cliLogin) finish(ctx context.Context, password dax.Secret, timeout time.Duration) error {
+	err := l.pending.Finish(password)
+	var le *container.LoginError
+	if errors.As(err, &le) && (le.TimedOut || errors.Is(ctx.Err(), context.DeadlineExceeded)) {
+		return fmt.Errorf("%s login %s: timed out after %s (a stuck daemon or registry? ECR_LOGIN_TIMEOUT sets the limit)", le.CLI, le.Host, timeout)
+	}
+	return err
+}
+
+// Abort stops a login that was started and not finished.
+func (l cliLogin) Abort() {
+	if l.pending != nil {
+		l.pending.Abort()
+	}
+}
+
+// ecrUser is the user name of every ECR token.
+const ecrUser = "AWS"
+
+var loggedIn struct {
+	sync.Mutex
+	results []LoginResult
+}
+
+// LoggedIn returns the registries the last [EcrLogin] in this process
+// logged in to (or found logged in), one per region.
+func LoggedIn() []LoginResult {
+	loggedIn.Lock()
+	defer loggedIn.Unlock()
+	return slices.Clone(loggedIn.results)
 }
 
 var awsConfigMemo struct {
@@ -33,10 +167,21 @@ var awsConfigMemo struct {
 	ok  bool
 }
 
+// shareAWSConfig makes cfg the process's [AWSConfig] unless it has one,
+// so that push and deploy reuse the role session a login assumed.
+func shareAWSConfig(cfg aws.Config) {
+	awsConfigMemo.Lock()
+	defer awsConfigMemo.Unlock()
+	if !awsConfigMemo.ok {
+		awsConfigMemo.cfg, awsConfigMemo.ok = cfg, true
+	}
+}
+
 // AWSConfig returns the caller's AWS configuration with ECR_ROLE assumed
 // when it is set: build ECR, ECS and Lambda clients from it. It is loaded
-// once per process; a failed load is retried on the next call. Loading
-// does no network work: the role is assumed at the first signed request.
+// once per process (or taken from [EcrLogin]'s); a failed load is retried
+// on the next call. Loading does no network work: the role is assumed at
+// the first signed request.
 //
 // # Environment
 //
@@ -53,7 +198,11 @@ func AWSConfig(ctx context.Context) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, err
 	}
-	cfg, err := loadAWSConfig(ctx, s)
+	base, err := baseConfig(ctx, s)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	cfg, err := awsauth.AssumeRole(base, s.Role)
 	if err != nil {
 		return aws.Config{}, err
 	}
@@ -61,66 +210,93 @@ func AWSConfig(ctx context.Context) (aws.Config, error) {
 	return cfg, nil
 }
 
-// loadAWSConfig loads the AWS configuration s describes.
-func loadAWSConfig(ctx context.Context, s LoginSettings) (aws.Config, error) {
-	cfg, err := awsauth.Load(ctx, awsauth.Options{Region: s.primaryRegion(), Profile: s.Profile, Role: s.Role})
+// baseConfig loads the caller's own AWS configuration, before any role.
+func baseConfig(ctx context.Context, s LoginSettings) (aws.Config, error) {
+	cfg, err := awsauth.Load(ctx, awsauth.Options{Region: s.primaryRegion(), Profile: s.Profile})
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("aws config: %w", err)
 	}
-	if _, ok := awsauth.Partition(cfg.Region); !ok {
-		return aws.Config{}, fmt.Errorf("aws config: region %q (from profile %q) is not a known AWS region", cfg.Region, s.Profile)
+	if !awsauth.ValidRegion(cfg.Region) {
+		return aws.Config{}, fmt.Errorf("aws config: region %q (from profile %q) is not an AWS region name", cfg.Region, s.Profile)
+	}
+	if p, known := awsauth.Partition(cfg.Region); !known && s.primaryRegion() == "" {
+		dax.Warn("aws config: region %q (from profile %q) is not in godax's table of regions; going on as if it were in partition %s", cfg.Region, s.Profile, p)
 	}
 	return cfg, nil
 }
 
-// EcrLogin logs the container CLI in to ECR in each configured region,
-// at once, assuming ECR_ROLE first when it is set. A registry whose token
-// is still within its half-life (and whose credentials are still in the
-// CLI's config) is served from the token cache with no network work.
-//
-// # Environment
-//
-// See [ReadLoginSettings] for the variables and their defaults.
-func EcrLogin(ctx context.Context) error {
-	s, err := readLoginSettingsFromEnv()
-	if err != nil {
-		return fmt.Errorf("ecrLogin: %w", err)
+// targets returns one login target per region. Without any configured
+// region, the profile's is used: reading it is no network work.
+func (s LoginSettings) targets(base func() (aws.Config, error)) ([]ecrauth.Target, error) {
+	regions := s.Regions
+	if len(regions) == 0 && s.Region != "" {
+		regions = []string{s.Region}
 	}
-	r, err := newLoginRunner(s)
-	if err != nil {
-		return fmt.Errorf("ecrLogin: %w", err)
+	if len(regions) == 0 {
+		cfg, err := base()
+		if err != nil {
+			return nil, err
+		}
+		regions = []string{cfg.Region}
 	}
-	// Share the process's configuration, so that push and deploy reuse
-	// the role session this login assumed.
-	r.config = AWSConfig
-	results, err := r.run(ctx)
-	loggedIn.Lock()
-	loggedIn.results = results
-	loggedIn.Unlock()
-	return err
+	targets := make([]ecrauth.Target, len(regions))
+	for i, region := range regions {
+		host := s.expectedHost(region)
+		k := tokencache.Key{Host: host, Region: region, Profile: s.Profile, Endpoint: s.Endpoint, Identity: s.Identity}
+		if s.Role != nil {
+			k.Role, _ = s.Role.ResolveARN(region)
+		}
+		targets[i] = ecrauth.Target{Region: region, Host: host, Key: k}
+		if s.Role != nil {
+			targets[i].Principal, _ = s.Role.AssumedRoleARN(region)
+		}
+	}
+	return targets, nil
 }
 
-var loggedIn struct {
-	sync.Mutex
-	results []LoginResult
-}
-
-// LoggedIn returns the registries the last [EcrLogin] in this process
-// logged in to (or found logged in), one per region.
-func LoggedIn() []LoginResult {
-	loggedIn.Lock()
-	defer loggedIn.Unlock()
-	return slices.Clone(loggedIn.results)
-}
-
-// Login logs in as s describes and returns one result per region, in
-// the order of the regions. It loads its own AWS configuration from s
-// ([EcrLogin] uses the process's [AWSConfig] instead), and only when some
-// region's cache entry is not fresh.
-func Login(ctx context.Context, s LoginSettings) ([]LoginResult, error) {
-	r, err := newLoginRunner(s)
-	if err != nil {
-		return nil, fmt.Errorf("ecrLogin: %w", err)
+// loginOptions are the cached login's options for s.
+func (s LoginSettings) loginOptions() []ecrauth.Option {
+	opts := []ecrauth.Option{ecrauth.WithDocker(ecrauth.DockerCLI{CLI: s.CLI})}
+	if s.NoCache {
+		opts = append(opts, ecrauth.WithoutCache())
 	}
-	return r.run(ctx)
+	if s.CacheDir != "" {
+		opts = append(opts, ecrauth.WithCacheDir(s.CacheDir))
+	}
+	return opts
+}
+
+// registryAccount is the registry's account when known without a network
+// call: ECR_ACCOUNT, else the role's account (the caller's, once assumed).
+func (s LoginSettings) registryAccount() string {
+	if s.Account != "" {
+		return s.Account
+	}
+	if s.Role != nil && s.Role.ARN != "" {
+		_, acct, _, _ := awsauth.ParseRoleARN(s.Role.ARN)
+		return acct
+	}
+	return ""
+}
+
+// expectedHost is the registry host known before the token: ECR_REGISTRY,
+// or the standard host of the registry's account in region; else "".
+func (s LoginSettings) expectedHost(region string) string {
+	if s.Registry != "" {
+		return s.Registry
+	}
+	if acct := s.registryAccount(); acct != "" {
+		if h, err := ecrauth.HostFor(acct, region); err == nil {
+			return h
+		}
+	}
+	return ""
+}
+
+// public reports whether the registry is ECR Public.
+func (s LoginSettings) public() bool { return s.Registry == ecrauth.PublicHost }
+
+// scope names the registry's account and region in errors.
+func (s LoginSettings) scope(region string) ecrauth.Scope {
+	return ecrauth.Scope{Account: s.registryAccount(), Region: region}
 }

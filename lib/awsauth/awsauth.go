@@ -11,13 +11,16 @@ import (
 	"os/user"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 	"golang.org/x/term"
 )
 
@@ -78,33 +81,40 @@ type Role struct {
 	TokenCode func() (string, error)
 }
 
+// The patterns are compiled on first use, not at init: most runs never
+// check a role.
 var (
-	accountRe     = regexp.MustCompile(`^[0-9]{12}$`)
-	roleARNRe     = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::([0-9]{12}):role/((?:[\x21-\x7e]+/)?[\w+=,.@-]{1,64})$`)
-	roleNameRe    = regexp.MustCompile(`^(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
-	sessionNameRe = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
-	externalIDRe  = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
+	accountRe     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{12}$`) })
+	roleNameRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`) })
+	sessionNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{2,64}$`) })
+	externalIDRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@:/-]+$`) })
 )
 
 // ValidAccount reports whether s is a 12-digit AWS account id.
-func ValidAccount(s string) bool { return accountRe.MatchString(s) }
+func ValidAccount(s string) bool { return accountRe().MatchString(s) }
 
 // ValidSessionName reports whether s is a role session name STS accepts.
-func ValidSessionName(s string) bool { return sessionNameRe.MatchString(s) }
+func ValidSessionName(s string) bool { return sessionNameRe().MatchString(s) }
 
 // ValidExternalID reports whether s is an external id STS accepts.
 func ValidExternalID(s string) bool {
-	return len(s) >= 2 && len(s) <= 1224 && externalIDRe.MatchString(s)
+	return len(s) >= 2 && len(s) <= 1224 && externalIDRe().MatchString(s)
 }
 
-// ParseRoleARN checks that arn is an IAM role ARN and returns its partition,
-// account and name (with path).
-func ParseRoleARN(arn string) (partition, account, name string, err error) {
-	m := roleARNRe.FindStringSubmatch(arn)
-	if m == nil {
-		return "", "", "", fmt.Errorf("%q is not an IAM role ARN (want arn:PARTITION:iam::ACCOUNT:role/NAME)", arn)
+// ParseRoleARN checks that s is an IAM role ARN, as [arn.Parse] reads it,
+// and returns its partition, account and name (with path).
+func ParseRoleARN(s string) (partition, account, name string, err error) {
+	bad := fmt.Errorf("%q is not an IAM role ARN (want arn:PARTITION:iam::ACCOUNT:role/NAME)", s)
+	a, err := arn.Parse(s)
+	if err != nil {
+		return "", "", "", bad
 	}
-	return m[1], m[2], m[3], nil
+	name, ok := strings.CutPrefix(a.Resource, "role/")
+	if a.Service != "iam" || a.Region != "" || !ok || !ValidAccount(a.AccountID) ||
+		PartitionDomain(a.Partition) == "" || !roleNameRe().MatchString(name) || strings.HasPrefix(name, "/") {
+		return "", "", "", bad
+	}
+	return a.Partition, a.AccountID, name, nil
 }
 
 // ResolveARN returns the role's ARN: [Role.ARN] when set, else one built
@@ -119,13 +129,10 @@ func (r Role) ResolveARN(region string) (string, error) {
 	if !ValidAccount(r.Account) {
 		return "", fmt.Errorf("role %q: account %q is not a 12-digit account id", r.Name, r.Account)
 	}
-	if !roleNameRe.MatchString(r.Name) {
+	if !roleNameRe().MatchString(r.Name) {
 		return "", fmt.Errorf("role name %q is not valid (letters, digits and +=,.@_- only, at most 64)", r.Name)
 	}
-	partition, ok := Partition(region)
-	if !ok {
-		return "", fmt.Errorf("role %q: unknown region %q", r.Name, region)
-	}
+	partition, _ := Partition(region)
 	return "arn:" + partition + ":iam::" + r.Account + ":role/" + r.Name, nil
 }
 
@@ -156,7 +163,7 @@ func (r Role) Validate(region string) error {
 	if _, err := r.ResolveARN(region); err != nil {
 		return err
 	}
-	if r.SessionName != "" && !sessionNameRe.MatchString(r.SessionName) {
+	if r.SessionName != "" && !ValidSessionName(r.SessionName) {
 		return fmt.Errorf("role session name %q is not valid (2 to 64 of letters, digits and +=,.@_-)", r.SessionName)
 	}
 	if r.Duration != 0 && r.Duration < MinRoleDuration {
@@ -214,10 +221,12 @@ func TerminalTokenCode(serial string) func() (string, error) {
 // Load returns the SDK's default configuration (environment, shared
 // config and credentials files with SSO and role_arn profiles, web
 // identity, ECS and EC2 roles) with o applied, and the role in o.Role
-// assumed on top of it when set.
+// assumed on top of it when set ([AssumeRole]).
 //
 // Load itself does no network work. Each credential retrieval is bounded
 // by o.CredentialTimeout; when it fails, the error names the likely fixes.
+// The SDK's "falling back to IMDSv1" warning is dropped: it says nothing
+// the caller can act on, and a failure still surfaces as an error.
 //
 // # Error handling
 //
@@ -229,7 +238,7 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	if timeout <= 0 {
 		timeout = DefaultCredentialTimeout
 	}
-	var opts []func(*config.LoadOptions) error
+	opts := []func(*config.LoadOptions) error{config.WithLogger(quietIMDS{next: logging.NewStandardLogger(logOutput)})}
 	if o.Region != "" {
 		opts = append(opts, config.WithRegion(o.Region))
 	}
@@ -251,7 +260,28 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	if o.Role == nil {
 		return cfg, nil
 	}
-	r := *o.Role
+	return assumeRole(cfg, *o.Role, timeout)
+}
+
+// AssumeRole returns a copy of cfg whose credentials are role's sessions,
+// assumed with STS AssumeRole using cfg's credentials, the way the AWS
+// CLI does for a role_arn profile. A nil role returns cfg unchanged. It
+// does no network work: the role is assumed at the first signed request,
+// and again when the session nears its end. Each assumption is bounded
+// by [DefaultCredentialTimeout] (plus time to type an MFA code).
+//
+// # Error handling
+//
+// An invalid role fails here ([Role.Validate]); a role STS refuses fails
+// at the first signed request with a [*CredentialsError] naming it.
+func AssumeRole(cfg aws.Config, role *Role) (aws.Config, error) {
+	if role == nil {
+		return cfg, nil
+	}
+	return assumeRole(cfg, *role, DefaultCredentialTimeout)
+}
+
+func assumeRole(cfg aws.Config, r Role, timeout time.Duration) (aws.Config, error) {
 	if err := r.Validate(cfg.Region); err != nil {
 		return aws.Config{}, err
 	}
@@ -280,8 +310,24 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 			ao.TokenProvider = r.TokenCode
 		}
 	})
-	cfg.Credentials = aws.NewCredentialsCache(bounded{next: provider, timeout: roleTimeout, role: arn})
-	return cfg, nil
+	out := cfg.Copy()
+	out.Credentials = aws.NewCredentialsCache(bounded{next: provider, timeout: roleTimeout, role: arn})
+	return out, nil
+}
+
+// logOutput is where the SDK's log lines go; tests replace it.
+var logOutput io.Writer = os.Stderr
+
+// quietIMDS drops the SDK's "falling back to IMDSv1" warning and passes
+// every other log line to next.
+type quietIMDS struct{ next logging.Logger }
+
+// Logf implements [logging.Logger].
+func (q quietIMDS) Logf(c logging.Classification, format string, v ...any) {
+	if c == logging.Warn && strings.HasPrefix(format, "falling back to IMDSv1") {
+		return
+	}
+	q.next.Logf(c, format, v...)
 }
 
 // bounded limits each retrieval of next to timeout and turns its failures

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/google/go-cmp/cmp"
@@ -265,5 +266,62 @@ func TestRole_AssumedRoleARNDropsThePath(t *testing.T) {
 	got, err := r.AssumedRoleARN("cn-north-1")
 	if want := "arn:aws-cn:sts::111122223333:assumed-role/deployer/run-7"; err != nil || got != want {
 		t.Errorf("AssumedRoleARN = %q, %v; want %q", got, err, want)
+	}
+}
+
+func TestPartition_GuessesAnUnknownRegionsPartitionFromItsName(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		region, want string
+		known        bool
+	}{
+		{"eu-west-1", "aws", true},
+		{"ap-future-9", "aws", false},
+		{"cn-far-7", "aws-cn", false},
+		{"us-gov-central-3", "aws-us-gov", false},
+		{"us-isob-north-2", "aws-iso-b", false},
+		{"eusc-fr-west-1", "aws-eusc", false},
+	}
+	for _, tt := range tests {
+		p, known := awsauth.Partition(tt.region)
+		if p != tt.want || known != tt.known {
+			t.Errorf("Partition(%q) = %q, %v; want %q, %v", tt.region, p, known, tt.want, tt.known)
+		}
+	}
+}
+
+func TestValidRegion_AcceptsRegionShapedNamesOnly(t *testing.T) {
+	t.Parallel()
+	for _, r := range []string{"us-east-1", "ap-future-9", "us-gov-west-1", "eusc-de-east-1"} {
+		if !awsauth.ValidRegion(r) {
+			t.Errorf("ValidRegion(%q) = false", r)
+		}
+	}
+	for _, r := range []string{"", ",", "us-east", "US-EAST-1", "us east-1", "us--1", "us-east-1a", "-east-1"} {
+		if awsauth.ValidRegion(r) {
+			t.Errorf("ValidRegion(%q) = true", r)
+		}
+	}
+}
+
+func TestAssumeRole_LeavesTheBaseConfigAlone(t *testing.T) {
+	t.Parallel()
+	base := aws.Config{Region: "eu-west-1", Credentials: aws.AnonymousCredentials{}}
+	cfg, err := awsauth.AssumeRole(base, &awsauth.Role{ARN: "arn:aws:iam::111122223333:role/r"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := base.Credentials.(aws.AnonymousCredentials); !ok {
+		t.Error("AssumeRole changed the base config's credentials")
+	}
+	if _, ok := cfg.Credentials.(*aws.CredentialsCache); !ok {
+		t.Errorf("credentials %T, want a cache of the role's sessions", cfg.Credentials)
+	}
+	if _, err := awsauth.AssumeRole(base, &awsauth.Role{ARN: "arn:aws:s3:::bucket"}); err == nil {
+		t.Error("AssumeRole of a bucket ARN: want an error")
+	}
+	same, err := awsauth.AssumeRole(base, nil)
+	if err != nil || same.Credentials != base.Credentials {
+		t.Errorf("AssumeRole(nil) = %v, %v; want the base config", same.Credentials, err)
 	}
 }

@@ -3,6 +3,7 @@ package awsauth
 import (
 	"maps"
 	"slices"
+	"strings"
 )
 
 // regions maps every AWS region known to this package to its partition.
@@ -46,11 +47,51 @@ var partitionDomains = map[string]string{
 	"aws-eusc":   "amazonaws.eu",
 }
 
+// regionPrefixes gives the partition of a region missing from the table
+// by its name's prefix, longest first; anything else is in "aws".
+var regionPrefixes = []struct{ prefix, partition string }{
+	{"us-isob-", "aws-iso-b"}, {"us-isof-", "aws-iso-f"}, {"eu-isoe-", "aws-iso-e"},
+	{"us-iso-", "aws-iso"}, {"us-gov-", "aws-us-gov"}, {"eusc-", "aws-eusc"}, {"cn-", "aws-cn"},
+}
+
 // Partition returns the partition of region ("aws", "aws-cn",
-// "aws-us-gov", "aws-iso", ...) and whether region is a known AWS region.
-func Partition(region string) (string, bool) {
-	p, ok := regions[region]
-	return p, ok
+// "aws-us-gov", "aws-iso", ...) and whether region is in this package's
+// table. New regions appear every year: for one missing from the table,
+// Partition guesses from the name's prefix (cn-, us-gov-, us-iso-, ...,
+// else "aws") and known is false; callers should warn, not refuse.
+// region must pass [ValidRegion].
+func Partition(region string) (partition string, known bool) {
+	if p, ok := regions[region]; ok {
+		return p, true
+	}
+	for _, rp := range regionPrefixes {
+		if strings.HasPrefix(region, rp.prefix) {
+			return rp.partition, false
+		}
+	}
+	return "aws", false
+}
+
+// ValidRegion reports whether region is shaped like an AWS region name:
+// lower-case words and a final number joined by dashes, such as
+// "ap-southeast-7". It says nothing of whether the region exists.
+func ValidRegion(region string) bool {
+	parts := strings.Split(region, "-")
+	if len(parts) < 3 || len(region) > 32 {
+		return false
+	}
+	for i, p := range parts {
+		if p == "" {
+			return false
+		}
+		for _, c := range p {
+			digit, letter := '0' <= c && c <= '9', 'a' <= c && c <= 'z'
+			if (i == len(parts)-1 && !digit) || (i < len(parts)-1 && !letter) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // PartitionDomain returns the DNS suffix of partition's service endpoints,

@@ -9,22 +9,33 @@
 //	}
 //	err = cli.Login(ctx, tok.Host, tok.Username, tok.Password)
 //
-// # The token cache
+// # A cached login
 //
-// A [Cache] entry records a login, not a secret: the registry host, the
-// region, the caller's principal ARN and the token's expiry. The
-// credentials themselves stay where the container CLI stored them, so a
-// caller must also check that they are still there before trusting an
-// entry.
+// [Login] wraps a login function (assume a role, get a token, decode it,
+// run `docker login --password-stdin`) with the token cache of package
+// [tokencache], a lock per registry shared across processes, a refresh
+// at half the token's life and every region at once:
 //
-// An entry is found by a [Key] made only of what the caller configured
-// (registry host, region, profile, role ARN, endpoint), so a hit needs no
-// STS or ECR call at all. A role names the principal however its session
-// credentials rotate, which a key made of the access key would not. The
-// caller's principal ARN at login (an assumed role's session ARN, or what
-// sts GetCallerIdentity answered) is kept in the entry for inspection.
+//	results, err := ecrauth.Login(ctx, targets, func(ctx context.Context, t ecrauth.Target) (ecrauth.Token, error) {
+//		tok, err := ecrauth.GetToken(ctx, ecr.NewFromConfig(cfg), ecrauth.Scope{Region: t.Region}, time.Now)
+//		if err != nil {
+//			return tok, err
+//		}
+//		return tok, cli.Login(ctx, tok.Host, tok.Username, tok.Password)
+//	})
 //
-// An entry is used until half the token's life ([Entry.Fresh]), as
-// amazon-ecr-credential-helper does; after that a new token is fetched,
-// and a token past its expiry ([Entry.Expired]) is never used again.
+// An entry is found by a [tokencache.Key] made only of what the caller
+// configured (registry host, region, profile, role ARN, endpoint), so a
+// hit needs no STS or ECR call at all. A role names the principal however
+// its session credentials rotate, which a key made of the access key
+// would not. An entry keeps a digest of the credential logged in with, so
+// a credential in the container CLI's config that was changed since is
+// noticed and replaced.
+//
+// # Credential helper mode
+//
+// [RouteToHelper] points Docker's config at docker-credential-godax for a
+// host (credHelpers), removing any stored password, and [WarmHelper]
+// fills the helper's cache; Docker then asks the helper for the token at
+// each pull and push, and no password is written to the config.
 package ecrauth

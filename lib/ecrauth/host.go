@@ -5,8 +5,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/godax/godax/lib/awsauth"
+	"github.com/godax/godax/lib/ecrauth/credhelper"
 )
 
 // PublicHost is ECR Public's registry host. Its tokens come from the
@@ -48,22 +50,18 @@ var domainPartitions = map[string][]string{
 	"csp.hci.ic.gov":              {"aws-iso-f"},
 }
 
-var hostRe = regexp.MustCompile(`^([0-9]{12})\.(dkr\.ecr|dkr-ecr)(-fips)?\.([a-z0-9-]+)\.` +
-	`(amazonaws\.com\.cn|amazonaws\.com|on\.amazonwebservices\.com\.cn|on\.aws|amazonaws\.eu|` +
-	`c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$`)
+// hostRe is compiled on first use, not at init.
+var hostRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([0-9]{12})\.(dkr\.ecr|dkr-ecr)(-fips)?\.([a-z0-9-]+)\.` +
+		`(amazonaws\.com\.cn|amazonaws\.com|on\.amazonwebservices\.com\.cn|on\.aws|amazonaws\.eu|` +
+		`c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$`)
+})
 
 // TrimHost returns the host of s, which may be a bare host or a URL such
-// as a token's proxy endpoint ("https://HOST"), without a trailing slash.
-func TrimHost(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, "://"); i >= 0 {
-		s = s[i+3:]
-	}
-	if i := strings.IndexByte(s, '/'); i >= 0 {
-		s = s[:i]
-	}
-	return strings.ToLower(s)
-}
+// as a token's proxy endpoint ("https://HOST"), without a trailing slash,
+// lower-cased. It is [credhelper.TrimHost], which the standard-library
+// helper shares.
+func TrimHost(s string) string { return credhelper.TrimHost(s) }
 
 // ParseHost returns what host (a bare host or a URL) says about an ECR
 // registry: its account, region, partition, and whether it is FIPS,
@@ -74,7 +72,7 @@ func ParseHost(host string) (Registry, error) {
 	if h == PublicHost {
 		return Registry{Host: h, Region: PublicRegion, Partition: "aws", Public: true}, nil
 	}
-	m := hostRe.FindStringSubmatch(h)
+	m := hostRe().FindStringSubmatch(h)
 	if m == nil {
 		return Registry{}, fmt.Errorf("%q is not an ECR registry host (want ACCOUNT.dkr.ecr.REGION.amazonaws.com or a variant)", host)
 	}
@@ -83,10 +81,11 @@ func ParseHost(host string) (Registry, error) {
 	if r.DualStack != strings.HasPrefix(domain, "on.") {
 		return Registry{}, fmt.Errorf("%q is not an ECR registry host: %s goes with %s", host, m[2], dualStackHint(r.DualStack))
 	}
-	partition, ok := awsauth.Partition(r.Region)
-	if !ok {
-		return Registry{}, fmt.Errorf("%q: unknown region %q", host, r.Region)
+	if !awsauth.ValidRegion(r.Region) {
+		return Registry{}, fmt.Errorf("%q: %q is not a region name", host, r.Region)
 	}
+	// A region newer than the table gets the partition its name suggests.
+	partition, _ := awsauth.Partition(r.Region)
 	if !slices.Contains(domainPartitions[domain], partition) {
 		return Registry{}, fmt.Errorf("%q: region %s (partition %s) does not match domain %s", host, r.Region, partition, domain)
 	}
@@ -102,11 +101,13 @@ func dualStackHint(dualStack bool) string {
 }
 
 // HostFor returns the standard (IPv4, non-FIPS) registry host of account
-// in region, such as 111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn.
+// in region, such as 111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn. A
+// region newer than this package's table gets its partition's domain as
+// [awsauth.Partition] guesses it.
 func HostFor(account, region string) (string, error) {
-	partition, ok := awsauth.Partition(region)
-	if !ok {
-		return "", fmt.Errorf("unknown region %q", region)
+	if !awsauth.ValidRegion(region) {
+		return "", fmt.Errorf("%q is not a region name", region)
 	}
+	partition, _ := awsauth.Partition(region)
 	return account + ".dkr.ecr." + region + "." + awsauth.PartitionDomain(partition), nil
 }

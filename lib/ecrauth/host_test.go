@@ -64,7 +64,7 @@ func TestParseHost_RejectsHostsThatAreNotECR(t *testing.T) {
 		"127.0.0.1:5000",
 		"docker.io",
 		"11112222333.dkr.ecr.us-east-1.amazonaws.com",       // 11 digits
-		"111122223333.dkr.ecr.mars-east-1.amazonaws.com",    // unknown region
+		"111122223333.dkr.ecr.mars.amazonaws.com",           // not a region name
 		"111122223333.dkr.ecr.cn-north-1.amazonaws.com",     // China region, global domain
 		"111122223333.dkr.ecr.us-east-1.amazonaws.com.cn",   // global region, China domain
 		"111122223333.dkr-ecr.us-east-1.amazonaws.com",      // dual-stack label, IPv4 domain
@@ -129,4 +129,25 @@ func FuzzParseHost_ResultNamesTheHostItParsed(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestParseHost_AcceptsARegionNewerThanTheTable(t *testing.T) {
+	t.Parallel()
+	for host, want := range map[string]string{
+		"111122223333.dkr.ecr.ap-future-9.amazonaws.com": "aws",
+		"111122223333.dkr.ecr.cn-far-7.amazonaws.com.cn": "aws-cn",
+		"111122223333.dkr-ecr.us-gov-mid-4.on.aws":       "aws-us-gov",
+	} {
+		reg, err := ecrauth.ParseHost(host)
+		if err != nil {
+			t.Errorf("ParseHost(%q): %v", host, err)
+			continue
+		}
+		if reg.Partition != want {
+			t.Errorf("ParseHost(%q).Partition = %q, want %q", host, reg.Partition, want)
+		}
+	}
+	if _, err := ecrauth.ParseHost("111122223333.dkr.ecr.cn-far-7.amazonaws.com"); err == nil {
+		t.Error("a China-named region on the global domain: want an error")
+	}
 }

@@ -98,16 +98,25 @@ func (e *TokenError) Error() string {
 func (e *TokenError) Unwrap() error { return e.Err }
 
 // GetToken asks ECR for an authorization token (without registryIds: one
-// token serves every registry the caller may use) and decodes it. The
-// call is bounded by [DefaultCallTimeout]. now gives the request time.
+// token serves every registry the caller may use) and decodes it with
+// [DecodeToken]. The call is bounded by [DefaultCallTimeout]. now gives
+// the request time.
 func GetToken(ctx context.Context, c TokenGetter, scope Scope, now func() time.Time) (Token, error) {
 	ctx, cancel := context.WithTimeout(ctx, DefaultCallTimeout)
 	defer cancel()
 	requested := now()
 	out, err := c.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
 	if err != nil {
-		return Token{}, tokenError(scope, err)
+		return Token{}, ExplainError(scope, err)
 	}
+	return DecodeToken(out, scope, requested)
+}
+
+// DecodeToken reads ECR's answer out, asked for at requested, into the
+// user name and password it holds, the registry host and the expiry. A
+// token is base64 of "user:password", split on its first colon only,
+// since a password may contain colons. Errors name scope, never the token.
+func DecodeToken(out *ecr.GetAuthorizationTokenOutput, scope Scope, requested time.Time) (Token, error) {
 	if out == nil || len(out.AuthorizationData) == 0 {
 		return Token{}, &TokenError{Scope: scope, Reason: "empty authorizationData in the response"}
 	}
@@ -134,7 +143,7 @@ func GetPublicToken(ctx context.Context, c PublicTokenGetter, now func() time.Ti
 	requested := now()
 	out, err := c.GetAuthorizationToken(ctx, &ecrpublic.GetAuthorizationTokenInput{})
 	if err != nil {
-		return Token{}, tokenError(scope, err)
+		return Token{}, ExplainError(scope, err)
 	}
 	if out == nil || out.AuthorizationData == nil || out.AuthorizationData.AuthorizationToken == nil {
 		return Token{}, &TokenError{Scope: scope, Reason: "empty authorizationData in the response"}
@@ -149,9 +158,10 @@ func GetPublicToken(ctx context.Context, c PublicTokenGetter, now func() time.Ti
 	return t, nil
 }
 
-// tokenError explains err. A credential failure is returned as it is:
+// ExplainError turns a failed GetAuthorizationToken call's err into a
+// [*TokenError] naming scope. A credential failure is returned as it is:
 // it already names the role or the fixes, and is not ECR's fault.
-func tokenError(scope Scope, err error) error {
+func ExplainError(scope Scope, err error) error {
 	var cerr *awsauth.CredentialsError
 	if errors.As(err, &cerr) {
 		return cerr

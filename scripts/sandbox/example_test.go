@@ -27,6 +27,7 @@ func ExampleState_Exports() {
 	// export DOCKER_CONFIG=/src/app/.godax/sandbox/docker-config
 	// export DOCKER_HOST=unix:///src/app/.godax/sandbox/run/docker.sock
 	// export ECR_ACCOUNT=111122223333
+	// export ECR_CACHE_DIR=/src/app/.godax/sandbox/ecr-cache
 	// export ECR_REGISTRY=127.0.0.1:5000
 	// export ECR_ROLE=arn:aws:iam::111122223333:role/godax-deployer
 	// export GODAX_STATE_DIR=/src/app/.godax

@@ -104,6 +104,10 @@ func (s *State) DockerHost() string { return "unix://" + s.DockerSocket() }
 // uses, so logins never land in the user's ~/.docker.
 func (s *State) DockerConfig() string { return filepath.Join(s.Dir, "docker-config") }
 
+// ECRCacheDir returns the token cache folder of logins made against the
+// sandbox (ECR_CACHE_DIR), so that [Down] removes them with the rest.
+func (s *State) ECRCacheDir() string { return filepath.Join(s.Dir, "ecr-cache") }
+
 // CLIHome returns an empty folder meant as HOME for the AWS CLI when it
 // runs against the sandbox, so its ~/.aws/cli/cache never serves keys a
 // previous moto handed out. [State.Env] does not set HOME.
@@ -120,7 +124,8 @@ func (s *State) awsCredentialFile() string { return filepath.Join(s.Dir, "aws", 
 // Env returns the KEY=VALUE settings that point the AWS SDK and CLI, the
 // docker CLI and godax's own targets at the sandbox, sorted by key:
 // AWS_ENDPOINT_URL, AWS_REGION, dummy AWS keys, DOCKER_HOST, DOCKER_CONFIG,
-// ECR_ACCOUNT, ECR_ROLE, ECR_REGISTRY, GODAX_STATE_DIR and a few more.
+// ECR_ACCOUNT, ECR_CACHE_DIR, ECR_ROLE, ECR_REGISTRY, GODAX_STATE_DIR and
+// a few more.
 // AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name empty files, so the
 // user's own profiles cannot leak in. Append it to [os.Environ] for a child
 // process; the variables in [UnsetVars] should be dropped too.
@@ -137,6 +142,7 @@ func (s *State) Env() []string {
 		"DOCKER_CONFIG=" + s.DockerConfig(),
 		"DOCKER_HOST=" + s.DockerHost(),
 		"ECR_ACCOUNT=" + Account,
+		"ECR_CACHE_DIR=" + s.ECRCacheDir(),
 		"ECR_REGISTRY=" + s.RegistryHost(),
 		"ECR_ROLE=" + RoleARN,
 		"GODAX_STATE_DIR=" + filepath.Dir(s.Dir),

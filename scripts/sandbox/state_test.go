@@ -39,6 +39,7 @@ func TestEnv_PointsEverySettingAtTheSandbox(t *testing.T) {
 		"DOCKER_CONFIG=/s/sandbox/docker-config",
 		"DOCKER_HOST=unix:///s/sandbox/run/docker.sock",
 		"ECR_ACCOUNT=111122223333",
+		"ECR_CACHE_DIR=/s/sandbox/ecr-cache",
 		"ECR_REGISTRY=127.0.0.1:5000",
 		"ECR_ROLE=arn:aws:iam::111122223333:role/godax-deployer",
 		"GODAX_STATE_DIR=/s",

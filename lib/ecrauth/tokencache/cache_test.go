@@ -1,7 +1,8 @@
-package ecrauth_test
+package tokencache_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,20 +12,20 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/godax/godax/lib/ecrauth"
+	"github.com/godax/godax/lib/ecrauth/tokencache"
 )
 
-var key = ecrauth.Key{Host: "111122223333.dkr.ecr.us-east-1.amazonaws.com", Region: "us-east-1",
+var key = tokencache.Key{Host: "111122223333.dkr.ecr.us-east-1.amazonaws.com", Region: "us-east-1",
 	Role: "arn:aws:iam::111122223333:role/r", Endpoint: "AWS_ENDPOINT_URL=http://127.0.0.1:1"}
 
-func entry() ecrauth.Entry {
-	return ecrauth.Entry{Host: key.Host, Region: "us-east-1", Principal: "arn:aws:sts::111122223333:assumed-role/r/s",
+func entry() tokencache.Entry {
+	return tokencache.Entry{Host: key.Host, Region: "us-east-1", Principal: "arn:aws:sts::111122223333:assumed-role/r/s",
 		RequestedAt: requested, ExpiresAt: requested.Add(12 * time.Hour)}
 }
 
 func TestCache_StoresEntriesPrivatelyAndReadsThemBack(t *testing.T) {
 	t.Parallel()
-	c := ecrauth.Cache{Dir: filepath.Join(t.TempDir(), "godax", "ecr")}
+	c := tokencache.Cache{Dir: filepath.Join(t.TempDir(), "godax", "ecr")}
 	if _, ok := c.Get(key); ok {
 		t.Fatal("hit in an empty cache")
 	}
@@ -36,7 +37,7 @@ func TestCache_StoresEntriesPrivatelyAndReadsThemBack(t *testing.T) {
 		t.Fatal("miss after Put")
 	}
 	want := entry()
-	want.Version, want.Key = 1, key
+	want.Version, want.Key = 2, key
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -67,7 +68,7 @@ func TestCache_StoresEntriesPrivatelyAndReadsThemBack(t *testing.T) {
 
 func TestCache_TightensAnExistingFolderTo0700(t *testing.T) {
 	t.Parallel()
-	c := ecrauth.Cache{Dir: t.TempDir()}
+	c := tokencache.Cache{Dir: t.TempDir()}
 	if err := os.Chmod(c.Dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -85,9 +86,9 @@ func TestCache_TightensAnExistingFolderTo0700(t *testing.T) {
 
 func TestCache_IgnoresACorruptFileAndRewritesIt(t *testing.T) {
 	t.Parallel()
-	c := ecrauth.Cache{Dir: t.TempDir()}
+	c := tokencache.Cache{Dir: t.TempDir()}
 	path := filepath.Join(c.Dir, key.ID()+".json")
-	for _, junk := range []string{"", "{", "null", `{"version":1}`, `{"version":99,"host":"h"}`, "\x00\x01"} {
+	for _, junk := range []string{"", "{", "null", `{"version":2}`, `{"version":99,"host":"h"}`, "\x00\x01"} {
 		if err := os.WriteFile(path, []byte(junk), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +107,7 @@ func TestCache_IgnoresACorruptFileAndRewritesIt(t *testing.T) {
 func TestEntry_IsFreshUntilHalfItsLife(t *testing.T) {
 	t.Parallel()
 	e := entry()
-	e.Version = 1
+	e.Version = 2
 	tests := []struct {
 		at             time.Duration
 		fresh, expired bool
@@ -132,7 +133,7 @@ func TestEntry_IsFreshUntilHalfItsLife(t *testing.T) {
 
 func TestCache_ConcurrentWritersNeverLeaveATornEntry(t *testing.T) {
 	t.Parallel()
-	c := ecrauth.Cache{Dir: t.TempDir()}
+	c := tokencache.Cache{Dir: t.TempDir()}
 	if err := c.Put(key, entry()); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +158,7 @@ func TestCache_ConcurrentWritersNeverLeaveATornEntry(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	left, _ := filepath.Glob(filepath.Join(c.Dir, ".entry-*"))
+	left, _ := filepath.Glob(filepath.Join(c.Dir, ".*"))
 	if len(left) != 0 {
 		t.Errorf("temporary files left behind: %v", left)
 	}
@@ -165,7 +166,7 @@ func TestCache_ConcurrentWritersNeverLeaveATornEntry(t *testing.T) {
 
 func TestCache_LockLetsOneHolderInAtATime(t *testing.T) {
 	t.Parallel()
-	c := ecrauth.Cache{Dir: t.TempDir()}
+	c := tokencache.Cache{Dir: t.TempDir()}
 	unlock, err := c.Lock(context.Background(), key)
 	if err != nil {
 		t.Fatal(err)
@@ -185,4 +186,60 @@ func TestCache_LockLetsOneHolderInAtATime(t *testing.T) {
 	if err := unlock2(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+var requested = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+func TestCache_LockTimesOutWithErrLockHeld(t *testing.T) {
+	t.Parallel()
+	c := tokencache.Cache{Dir: t.TempDir()}
+	unlock, err := c.Lock(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := c.Lock(ctx, key); !errors.Is(err, tokencache.ErrLockHeld) {
+		t.Errorf("err = %v, want ErrLockHeld", err)
+	}
+}
+
+func TestCache_PrepareFailsWhenAFileStandsInTheFolder(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := tokencache.Cache{Dir: filepath.Join(file, "ecr")}
+	if err := c.Prepare(); err == nil {
+		t.Error("Prepare under a file: want an error")
+	}
+	if _, err := c.Lock(context.Background(), key); err == nil || errors.Is(err, tokencache.ErrLockHeld) {
+		t.Errorf("Lock under a file: err = %v, want a plain error", err)
+	}
+}
+
+func TestDigest_TellsCredentialsApart(t *testing.T) {
+	t.Parallel()
+	if tokencache.Digest("AWS", "a") == tokencache.Digest("AWS", "b") || tokencache.Digest("AWS", "a") != tokencache.Digest("AWS", "a") ||
+		tokencache.Digest("AWS:a", "") == tokencache.Digest("AWS", ":a") {
+		t.Error("Digest does not tell credentials apart")
+	}
+}
+
+func ExampleCache() {
+	dir, _ := os.MkdirTemp("", "tokens")
+	defer os.RemoveAll(dir)
+	c := tokencache.Cache{Dir: dir}
+	k := tokencache.Key{Host: "111122223333.dkr.ecr.eu-west-1.amazonaws.com", Region: "eu-west-1"}
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	if err := c.Put(k, tokencache.Entry{Host: k.Host, Region: k.Region, RequestedAt: now, ExpiresAt: now.Add(12 * time.Hour)}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	e, ok := c.Get(k)
+	fmt.Println(ok, e.Fresh(now.Add(5*time.Hour)), e.Fresh(now.Add(7*time.Hour)), e.Expired(now.Add(13*time.Hour)))
+	// Output:
+	// true true false true
 }

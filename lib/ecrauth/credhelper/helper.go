@@ -1,0 +1,260 @@
+package credhelper
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/docker/docker-credential-helpers/credentials"
+
+	"github.com/godax/godax/lib/ecrauth/tokencache"
+)
+
+// FetcherName is the program that gets a token on a cache miss.
+const FetcherName = "godax-ecr-token"
+
+// DefaultFetchTimeout bounds one run of the fetcher.
+const DefaultFetchTimeout = 60 * time.Second
+
+// lockWait bounds the wait for a concurrent get of the same token.
+const lockWait = 10 * time.Second
+
+// Request is what the helper asks the fetcher, as JSON on its stdin.
+type Request struct {
+	// Host is the registry host Docker asked about.
+	Host string `json:"host"`
+	// Registry is how to get its token.
+	Registry Registry `json:"registry"`
+}
+
+// Response is the fetcher's answer, as JSON on its stdout.
+type Response struct {
+	// Username is the token's user name ("AWS").
+	Username string `json:"username"`
+	// Secret is the token.
+	Secret string `json:"secret"`
+	// Region is the region that issued it.
+	Region string `json:"region"`
+	// RequestedAt is when the token was asked for.
+	RequestedAt time.Time `json:"requestedAt"`
+	// ExpiresAt is when the token stops working.
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// Options configures [New]. The zero value reads the process's settings.
+type Options struct {
+	// Getenv reads a setting. Default: os.Getenv.
+	Getenv func(string) string
+	// Fetch gets a token on a miss. Default: [RunFetcher].
+	Fetch func(ctx context.Context, req Request) (Response, error)
+	// Now is the clock. Default: time.Now.
+	Now func() time.Time
+}
+
+// Helper serves Docker's credential helper protocol for ECR hosts and
+// their aliases. Use it with credentials.Serve.
+type Helper struct{ o Options }
+
+var _ credentials.Helper = Helper{}
+
+// New returns a Helper with o's defaults filled in.
+func New(o Options) Helper {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Fetch == nil {
+		o.Fetch = RunFetcher
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return Helper{o: o}
+}
+
+// Add refuses: the helper gets tokens itself, it does not store them.
+func (h Helper) Add(c *credentials.Credentials) error {
+	return fmt.Errorf("docker-credential-godax does not store credentials: it gets ECR tokens itself. To use docker login for %s instead, remove it from credHelpers in Docker's config.json", TrimHost(c.ServerURL))
+}
+
+// Get returns the user name and token for serverURL's host: from the
+// cache while fresh, else from the fetcher, under a lock shared by
+// concurrent gets. A host the helper does not serve is "not found".
+func (h Helper) Get(serverURL string) (string, string, error) {
+	host := TrimHost(serverURL)
+	reg, k, cache, err := h.resolve(host)
+	if err != nil {
+		return "", "", err
+	}
+	noCache := isTrue(h.o.Getenv("ECR_NO_CACHE"))
+	if !noCache {
+		if e, ok := cache.Get(k); ok && e.Fresh(h.o.Now()) && e.Secret != "" {
+			return e.Username, e.Secret, nil
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+		unlock, lerr := cache.Lock(ctx, k)
+		cancel()
+		if lerr == nil {
+			defer unlock()
+			if e, ok := cache.Get(k); ok && e.Fresh(h.o.Now()) && e.Secret != "" {
+				return e.Username, e.Secret, nil
+			}
+		} else {
+			fmt.Fprintf(os.Stderr, "docker-credential-godax: %v: going on without the lock\n", lerr)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), DefaultFetchTimeout)
+	defer cancel()
+	resp, err := h.o.Fetch(ctx, Request{Host: host, Registry: reg})
+	if err != nil {
+		return "", "", err
+	}
+	if !noCache {
+		e := tokencache.Entry{Host: host, Region: resp.Region, RequestedAt: resp.RequestedAt, ExpiresAt: resp.ExpiresAt,
+			Username: resp.Username, Secret: resp.Secret, Credential: tokencache.Digest(resp.Username, resp.Secret)}
+		if err := cache.Put(k, e); err != nil {
+			fmt.Fprintf(os.Stderr, "docker-credential-godax: %v: the token is not cached\n", err)
+		}
+	}
+	return resp.Username, resp.Secret, nil
+}
+
+// Delete drops the cached token of serverURL's host.
+func (h Helper) Delete(serverURL string) error {
+	_, k, cache, err := h.resolve(TrimHost(serverURL))
+	if err != nil {
+		return err
+	}
+	return cache.Remove(k)
+}
+
+// List names the hosts the cache holds an unexpired token for, each with
+// its user name.
+func (h Helper) List() (map[string]string, error) {
+	dir, err := cacheDir()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, e := range (tokencache.Cache{Dir: dir}).Entries() {
+		if e.Secret != "" && !e.Expired(h.o.Now()) {
+			out[e.Host] = e.Username
+		}
+	}
+	return out, nil
+}
+
+// resolve finds host's settings, cache key and cache.
+func (h Helper) resolve(host string) (Registry, tokencache.Key, tokencache.Cache, error) {
+	path, err := ConfigPath()
+	if err != nil {
+		return Registry{}, tokencache.Key{}, tokencache.Cache{}, err
+	}
+	cfg, err := ReadConfig(path)
+	if err != nil {
+		return Registry{}, tokencache.Key{}, tokencache.Cache{}, err
+	}
+	reg, ok := Lookup(cfg, h.o.Getenv, host)
+	if !ok {
+		return Registry{}, tokencache.Key{}, tokencache.Cache{}, credentials.NewErrCredentialsNotFound()
+	}
+	dir, err := cacheDir()
+	if err != nil {
+		return Registry{}, tokencache.Key{}, tokencache.Cache{}, err
+	}
+	return reg, key(host, reg, h.o.Getenv), tokencache.Cache{Dir: dir}, nil
+}
+
+// cacheDir is the helper's own folder in the token cache: its entries
+// hold tokens, which ecrLogin's never do.
+func cacheDir() (string, error) {
+	d, err := tokencache.DefaultDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "helper"), nil
+}
+
+// key names host's token by everything that makes two gets the same.
+func key(host string, r Registry, getenv func(string) string) tokencache.Key {
+	k := tokencache.Key{Host: host, Region: r.Region, Profile: r.Profile, Role: r.Account + "/" + r.Role + "/" + r.ECR}
+	if r.Role == "" {
+		k.Identity = getenv("AWS_ACCESS_KEY_ID")
+	}
+	var eps []string
+	for _, v := range []string{"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL_ECR_PUBLIC"} {
+		if e := getenv(v); e != "" {
+			eps = append(eps, v+"="+e)
+		}
+	}
+	k.Endpoint = strings.Join(eps, " ")
+	return k
+}
+
+func isTrue(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes":
+		return true
+	}
+	return false
+}
+
+// RunFetcher runs the fetcher program with req on its stdin and reads its
+// answer. The fetcher is looked for next to this program first, then on
+// PATH. Its stderr, one line saying what went wrong, becomes the error.
+func RunFetcher(ctx context.Context, req Request) (Response, error) {
+	path, err := fetcherPath()
+	if err != nil {
+		return Response{}, err
+	}
+	in, err := json.Marshal(req)
+	if err != nil {
+		return Response{}, err
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, path)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(in), &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return Response{}, errors.New(msg)
+		}
+		if ctx.Err() != nil {
+			return Response{}, fmt.Errorf("%s: no token within %s", FetcherName, DefaultFetchTimeout)
+		}
+		return Response{}, fmt.Errorf("%s: %w", FetcherName, err)
+	}
+	var resp Response
+	if err := json.Unmarshal(stdout.Bytes(), &resp); err != nil || resp.Secret == "" || resp.Username == "" {
+		return Response{}, fmt.Errorf("%s answered something other than a token", FetcherName)
+	}
+	return resp, nil
+}
+
+// fetcherPath finds the fetcher next to this program, else on PATH.
+func fetcherPath() (string, error) {
+	if exe, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(exe), FetcherName+exeSuffix())
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p, nil
+		}
+	}
+	p, err := exec.LookPath(FetcherName)
+	if err != nil {
+		return "", fmt.Errorf("%s is not next to docker-credential-godax nor on PATH: install both with `go install github.com/godax/godax/cmd/...@latest`", FetcherName)
+	}
+	return p, nil
+}
+
+func exeSuffix() string {
+	if runtime.GOOS == "windows" {
+		return ".exe"
+	}
+	return ""
+}
