@@ -18,6 +18,9 @@ func helperMode(ctx context.Context, s LoginSettings) error {
 	if err != nil {
 		return fmt.Errorf("ecrLogin: %w", err)
 	}
+	if err := ecrauth.CheckHelper(ecrauth.HelperName); err != nil {
+		return fmt.Errorf("ecrLogin: %w", err)
+	}
 	paths, err := s.CLI.ConfigPaths()
 	if err != nil {
 		return fmt.Errorf("ecrLogin: %w", err)

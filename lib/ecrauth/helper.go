@@ -92,15 +92,25 @@ func RouteToHelper(ctx context.Context, path, host, name string) error {
 	return atomicfile.WriteFile(path, append(out, '\n'), mode)
 }
 
+// CheckHelper returns an error saying how to install it when
+// docker-credential-NAME is not on PATH, where Docker looks for it.
+func CheckHelper(name string) error {
+	cmd := "docker-credential-" + name
+	if _, err := dax.Which(cmd); err != nil {
+		return fmt.Errorf("%s is not on PATH: install it with `go install github.com/godax/godax/cmd/...@latest` and put $(go env GOPATH)/bin on PATH", cmd)
+	}
+	return nil
+}
+
 // WarmHelper runs `docker-credential-NAME get` for host as Docker would,
 // with this process's environment, so that its token cache holds a fresh
 // token; the token itself is read from the helper's output and dropped.
 // It fails when the helper is not on PATH or cannot get a token.
 func WarmHelper(ctx context.Context, name, host string) error {
-	cmd := "docker-credential-" + name
-	if _, err := dax.Which(cmd); err != nil {
-		return fmt.Errorf("%s is not on PATH: install it with `go install github.com/godax/godax/cmd/...@latest` and put $(go env GOPATH)/bin on PATH", cmd)
+	if err := CheckHelper(name); err != nil {
+		return err
 	}
+	cmd := "docker-credential-" + name
 	_, err := dax.Cmd("%s get", cmd).StdinString(host).Quiet().Timeout(2 * time.Minute).Text(ctx)
 	if err != nil {
 		return fmt.Errorf("%s get %s: %w", cmd, host, err)
