@@ -18,10 +18,12 @@ import (
 // EcrLogin assumes the configured role, gets an ECR token and logs the container CLI in.
 //
 // A second run within the token's life is served from a cache and does no
-// network work. Settings: AWS_REGION, AWS_PROFILE, ECR_ACCOUNT, ECR_ROLE,
-// ECR_ROLE_SESSION_NAME, ECR_ROLE_DURATION, ECR_ROLE_EXTERNAL_ID,
-// ECR_ROLE_MFA_SERIAL, ECR_REGIONS, ECR_REGISTRY, ECR_NO_CACHE and
-// CONTAINER_CLI (see README.md).
+// network work. ECR_LOGIN_MODE=helper routes the registry to
+// docker-credential-godax instead, and stores no password. Settings:
+// AWS_REGION, AWS_PROFILE, ECR_ACCOUNT, ECR_ROLE, ECR_ROLE_SESSION_NAME,
+// ECR_ROLE_DURATION, ECR_ROLE_EXTERNAL_ID, ECR_ROLE_MFA_SERIAL, ECR_REGIONS,
+// ECR_REGISTRY, ECR_NO_CACHE, ECR_CACHE_DIR, ECR_LOGIN_TIMEOUT,
+// ECR_LOGIN_MODE and CONTAINER_CLI (see README.md).
 func EcrLogin(ctx context.Context) error { return scripts.EcrLogin(ctx) }
 
 // Build builds the image IMAGE_REPOSITORY:IMAGE_TAG from BUILD_CONTEXT.

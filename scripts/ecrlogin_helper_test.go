@@ -42,7 +42,7 @@ type procWatch struct {
 	done  chan struct{}
 	wg    sync.WaitGroup
 	leaks []string
-	seen  map[string]bool // argv[0] base names seen
+	seen  map[string]bool // every argument seen, and its base name
 }
 
 func watchProcs(root int, secret []byte) *procWatch {
@@ -69,8 +69,9 @@ func watchProcs(root int, secret []byte) *procWatch {
 						w.leaks = append(w.leaks, dir+"/"+f+": "+strings.ReplaceAll(string(b), "\x00", " "))
 					}
 					if f == "cmdline" {
-						argv0, _, _ := bytes.Cut(b, []byte{0})
-						w.seen[filepath.Base(string(argv0))] = true
+						for _, arg := range strings.Split(string(b), "\x00") {
+							w.seen[arg], w.seen[filepath.Base(arg)] = true, true
+						}
 					}
 				}
 			}

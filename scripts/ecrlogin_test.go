@@ -252,42 +252,9 @@ func TestEcrLogin_PasswordNeverAppearsInAnyProcessArgvOrEnvironment(t *testing.T
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		var out bytes.Buffer
 		cmd := e.start(t, ctx, &out, "ECR_NO_CACHE=1")
-		root := cmd.Process.Pid
-		done := make(chan struct{})
-		var leaks []string
-		sawLogin := false
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			for {
-				select {
-				case <-done:
-					return
-				default:
-				}
-				pids, _ := filepath.Glob("/proc/[0-9]*")
-				for _, dir := range pids {
-					pid, _ := strconv.Atoi(filepath.Base(dir))
-					if !descendsFrom(pid, root) {
-						continue
-					}
-					for _, f := range []string{"cmdline", "environ"} {
-						b, err := os.ReadFile(dir + "/" + f)
-						if err != nil {
-							continue
-						}
-						if bytes.Contains(b, secret) {
-							leaks = append(leaks, dir+"/"+f+": "+strings.ReplaceAll(string(b), "\x00", " "))
-						}
-						if f == "cmdline" && bytes.Contains(b, []byte("--password-stdin")) {
-							sawLogin = true
-						}
-					}
-				}
-			}
-		})
+		w := watchProcs(cmd.Process.Pid, secret)
 		err := cmd.Wait()
-		close(done)
-		wg.Wait()
+		leaks := w.stop()
 		cancel()
 		if err != nil {
 			t.Fatalf("run %d: %v\n%s", run, err, out.String())
@@ -298,7 +265,7 @@ func TestEcrLogin_PasswordNeverAppearsInAnyProcessArgvOrEnvironment(t *testing.T
 		if bytes.Contains(out.Bytes(), secret) {
 			t.Errorf("run %d: password in the output:\n%s", run, out.String())
 		}
-		if sawLogin {
+		if w.seen["--password-stdin"] {
 			sawLoginRuns++
 		}
 	}
