@@ -61,7 +61,8 @@ type benchVariant struct {
 // (the compiled targets binary), the AWS CLI's documented pipeline with an
 // assume-role profile, and a bare `docker login --password-stdin`, and
 // prints medians, ratios and the cached run's peak memory. It then
-// measures the extra cost of going through `go run mage.go`.
+// measures the extra cost of going through `go run mage.go`, and last
+// the credential helper (see benchHelper).
 //
 // # Environment
 //
@@ -185,7 +186,10 @@ func Bench(ctx context.Context) error {
 			viaMage.maxRSS = append(viaMage.maxRSS, rss)
 		}
 	}
-	return printBench(os.Stdout, runs, results, viaMage)
+	if err := printBench(os.Stdout, runs, results, viaMage); err != nil {
+		return err
+	}
+	return benchHelper(ctx, os.Stdout, st, root, tmp, env, runs)
 }
 
 // measure runs v once and returns its wall time and peak RSS in KiB.

@@ -185,9 +185,6 @@ func Login(ctx context.Context, targets []Target, login LoginFunc, opts ...Optio
 		if dir == "" {
 			dir, err = tokencache.DefaultDir()
 		}
-		if err == nil {
-			err = tokencache.Cache{Dir: dir}.Prepare()
-		}
 		if err != nil {
 			o.warn("%v: logging in without the cache", err)
 		} else {
@@ -230,6 +227,14 @@ func (o loginOptions) one(ctx context.Context, cache *tokencache.Cache, t Target
 		if e, ok := o.usable(cache, t.Key); ok {
 			return o.hit(res, e), nil
 		}
+		// A hit only reads; a miss writes, so only now is the folder's
+		// state worth a check.
+		if err := cache.Prepare(); err != nil {
+			o.warn("%v: logging in without the cache", err)
+			cache = nil
+		}
+	}
+	if cache != nil {
 		unlock := o.lock(ctx, cache, t)
 		defer func() {
 			if err := unlock(); err != nil {
