@@ -508,7 +508,7 @@ func pushRecordPath() (string, error) {
 	return filepath.Join(dir, pushRecordFile), nil
 }
 
-// writePushRecord writes rec atomically (see [atomicfile.WriteFile]),
+// writePushRecord writes rec atomically (a temporary file, then a rename),
 // so a reader sees the old record or the new one, never a part.
 func writePushRecord(rec PushRecord) error {
 	path, err := pushRecordPath()
