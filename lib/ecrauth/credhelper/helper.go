@@ -1,11 +1,11 @@
 package credhelper
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -218,11 +218,33 @@ func RunFetcher(ctx context.Context, req Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	var stdout, stderr bytes.Buffer
+	// The request and the answers are a few hundred bytes, well within a
+	// pipe's buffer: plain pipes, written before the start and read after
+	// the end, leave this process nothing to do (no copying goroutines)
+	// while the fetcher, which needs the CPU, runs.
+	stdin, err := pipeWith(in)
+	if err != nil {
+		return Response{}, err
+	}
+	defer stdin.Close()
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return Response{}, err
+	}
+	defer outR.Close()
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		return Response{}, errors.Join(err, outW.Close())
+	}
+	defer errR.Close()
 	cmd := exec.CommandContext(ctx, path)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(in), &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, outW, errW
+	err = cmd.Run()
+	_, _ = outW.Close(), errW.Close()
+	stdout, _ := io.ReadAll(io.LimitReader(outR, maxAnswer))
+	stderr, _ := io.ReadAll(io.LimitReader(errR, maxAnswer))
+	if err != nil {
+		if msg := strings.TrimSpace(string(stderr)); msg != "" {
 			return Response{}, errors.New(msg)
 		}
 		if ctx.Err() != nil {
@@ -231,10 +253,28 @@ func RunFetcher(ctx context.Context, req Request) (Response, error) {
 		return Response{}, fmt.Errorf("%s: %w", FetcherName, err)
 	}
 	var resp Response
-	if err := json.Unmarshal(stdout.Bytes(), &resp); err != nil || resp.Secret == "" || resp.Username == "" {
+	if err := json.Unmarshal(stdout, &resp); err != nil || resp.Secret == "" || resp.Username == "" {
 		return Response{}, fmt.Errorf("%s answered something other than a token", FetcherName)
 	}
 	return resp, nil
+}
+
+// maxAnswer bounds what is read of the fetcher's output: a pipe's buffer,
+// more than any answer needs.
+const maxAnswer = 64 << 10
+
+// pipeWith returns the read end of a pipe that holds data and is closed
+// for writing. data must fit in the pipe's buffer.
+func pipeWith(data []byte) (*os.File, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	_, werr := w.Write(data)
+	if err := errors.Join(werr, w.Close()); err != nil {
+		return nil, errors.Join(err, r.Close())
+	}
+	return r, nil
 }
 
 // fetcherPath finds the fetcher next to this program, else on PATH.

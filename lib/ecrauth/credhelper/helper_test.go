@@ -183,3 +183,31 @@ func TestIsECRHost_KnowsTheHostFormsWithoutARegexp(t *testing.T) {
 		}
 	}
 }
+
+func TestRunFetcher_ReadsTheAnswerAndReportsTheFetchersErrorLine(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	req := credhelper.Request{Host: ecrHost}
+	if _, err := credhelper.RunFetcher(context.Background(), req); err == nil || !strings.Contains(err.Error(), "godax-ecr-token is not next to docker-credential-godax nor on PATH") {
+		t.Errorf("no fetcher: err = %v", err)
+	}
+	fetcher := filepath.Join(dir, credhelper.FetcherName)
+	write := func(script string) {
+		if err := os.WriteFile(fetcher, []byte("#!/bin/sh\n"+script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`while read -r l; do :; done; echo '{"username":"AWS","secret":"s3cret","region":"eu-west-1"}'`)
+	resp, err := credhelper.RunFetcher(context.Background(), req)
+	if err != nil || resp.Username != "AWS" || resp.Secret != "s3cret" {
+		t.Errorf("answer: %+v, %v", resp, err)
+	}
+	write(`while read -r l; do :; done; echo 'assume role arn:aws:iam::111122223333:role/pull: access denied' >&2; exit 1`)
+	if _, err := credhelper.RunFetcher(context.Background(), req); err == nil || err.Error() != "assume role arn:aws:iam::111122223333:role/pull: access denied" {
+		t.Errorf("failure: err = %v, want the fetcher's line", err)
+	}
+	write(`while read -r l; do :; done; echo 'not json'`)
+	if _, err := credhelper.RunFetcher(context.Background(), req); err == nil || !strings.Contains(err.Error(), "something other than a token") {
+		t.Errorf("junk: err = %v", err)
+	}
+}
