@@ -70,7 +70,9 @@ func EcrLogin(ctx context.Context) error {
 		var tok ecrauth.Token
 		if s.public() {
 			public := ecrpublic.NewFromConfig(cfg, func(o *ecrpublic.Options) { o.Region = ecrauth.PublicRegion })
-			tok, err = ecrauth.GetPublicToken(ctx, public, time.Now) // 2-4. ECR Public has its own client and token
+			if tok, err = ecrauth.GetPublicToken(ctx, public, time.Now); err != nil { // 2-4. ECR Public's own client and token
+				return ecrauth.Token{}, err
+			}
 		} else {
 			client := ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.Region = t.Region }) // 2. an ECR client
 			requested := time.Now()
@@ -78,10 +80,9 @@ func EcrLogin(ctx context.Context) error {
 			if err != nil {
 				return ecrauth.Token{}, ecrauth.ExplainError(s.scope(t.Region), err)
 			}
-			tok, err = ecrauth.DecodeToken(out, s.scope(t.Region), requested) // 4. decoded to user and password
-		}
-		if err != nil {
-			return ecrauth.Token{}, err
+			if tok, err = ecrauth.DecodeToken(out, s.scope(t.Region), requested); err != nil { // 4. decoded to user and password
+				return ecrauth.Token{}, err
+			}
 		}
 		if s.Registry != "" {
 			tok.Host = s.Registry

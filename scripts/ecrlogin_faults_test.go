@@ -3,6 +3,10 @@ package scripts
 import (
 	"context"
 	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -208,4 +212,31 @@ func sandboxLoginCmd(ctx context.Context, env []string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
 	cmd.Env = env
 	return cmd
+}
+
+func TestEcrLogin_ReportsATokenThatDoesNotDecode(t *testing.T) {
+	st := sandboxtest.Require(t)
+	t.Parallel()
+	u, err := url.Parse(st.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	moto := httputil.NewSingleHostReverseProxy(u)
+	// ECR answers a token with no colon in it; STS is moto's.
+	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetAuthorizationToken") {
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			_, _ = w.Write([]byte(`{"authorizationData":[{"authorizationToken":"` +
+				base64.StdEncoding.EncodeToString([]byte("AWSnocolon")) + `","proxyEndpoint":"https://x.example"}]}`))
+			return
+		}
+		moto.ServeHTTP(w, r)
+	}))
+	defer bad.Close()
+	e := newLoginEnv(t, st)
+	e.endpointURL = bad.URL
+	out, err := e.run(t, "ECR_NO_CACHE=1")
+	if err == nil || !strings.Contains(out, "not of the form user:password") {
+		t.Errorf("err = %v, want the decoding error:\n%s", err, out)
+	}
 }
