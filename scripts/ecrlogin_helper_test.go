@@ -211,4 +211,21 @@ func TestEcrLogin_HelperModeSaysWhenTheHelperIsNotOnPath(t *testing.T) {
 	if err == nil || !strings.Contains(out, "docker-credential-godax is not on PATH") {
 		t.Errorf("err = %v, want one saying the helper is missing:\n%s", err, out)
 	}
+	if b, _ := os.ReadFile(filepath.Join(e.dockerCfg, "config.json")); len(b) != 0 {
+		t.Errorf("the Docker config was written though the helper is missing: %s", b)
+	}
+
+	// The helper without its fetcher: the helper's own reason comes through.
+	// A copy, not a link: the helper looks for the fetcher next to itself.
+	helper, err := os.ReadFile(filepath.Join(buildHelper(t), ecrauth.HelperCommand))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(empty, ecrauth.HelperCommand), helper, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, err = e.run(t, "PATH="+empty, "ECR_LOGIN_MODE=helper")
+	if err == nil || !strings.Contains(out, "godax-ecr-token is not next to docker-credential-godax nor on PATH") {
+		t.Errorf("err = %v, want one saying the fetcher is missing:\n%s", err, out)
+	}
 }

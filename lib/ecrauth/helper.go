@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -111,8 +112,14 @@ func WarmHelper(ctx context.Context, name, host string) error {
 		return err
 	}
 	cmd := "docker-credential-" + name
-	_, err := dax.Cmd("%s get", cmd).StdinString(host).Quiet().Timeout(2 * time.Minute).Text(ctx)
+	// On success the output is the token, and is dropped; on failure it is
+	// the helper's one-line reason, in the protocol's form.
+	out, err := dax.Cmd("%s get", cmd).StdinString(host).Combined().Quiet().Timeout(2 * time.Minute).Text(ctx)
 	if err != nil {
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if why := strings.TrimSpace(lines[len(lines)-1]); why != "" {
+			return fmt.Errorf("%s get %s: %s", cmd, host, why)
+		}
 		return fmt.Errorf("%s get %s: %w", cmd, host, err)
 	}
 	return nil
