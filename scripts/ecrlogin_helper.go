@@ -30,10 +30,12 @@ func helperMode(ctx context.Context, s LoginSettings) error {
 		if t.Host == "" {
 			return errors.New("ecrLogin: ECR_LOGIN_MODE=helper needs the registry host before any call: set ECR_REGISTRY, ECR_ACCOUNT or ECR_ROLE as an ARN")
 		}
-		if err := ecrauth.RouteToHelper(ctx, paths[0], t.Host, ecrauth.HelperName); err != nil {
+		// Warm first: a helper that cannot get a token must not be
+		// routed to.
+		if err := ecrauth.WarmHelper(ctx, ecrauth.HelperName, t.Host); err != nil {
 			return fmt.Errorf("ecrLogin: %w", err)
 		}
-		if err := ecrauth.WarmHelper(ctx, ecrauth.HelperName, t.Host); err != nil {
+		if err := ecrauth.RouteToHelper(ctx, paths[0], t.Host, ecrauth.HelperName); err != nil {
 			return fmt.Errorf("ecrLogin: %w", err)
 		}
 		dax.Info("%s routes %s to %s, whose token cache is warm", paths[0], t.Host, ecrauth.HelperCommand)

@@ -228,4 +228,7 @@ func TestEcrLogin_HelperModeSaysWhenTheHelperIsNotOnPath(t *testing.T) {
 	if err == nil || !strings.Contains(out, "godax-ecr-token is not next to docker-credential-godax nor on PATH") {
 		t.Errorf("err = %v, want one saying the fetcher is missing:\n%s", err, out)
 	}
+	if b, _ := os.ReadFile(filepath.Join(e.dockerCfg, "config.json")); len(b) != 0 {
+		t.Errorf("Docker was routed to a helper that cannot get a token: %s", b)
+	}
 }
