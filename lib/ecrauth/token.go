@@ -62,6 +62,7 @@ type Scope struct {
 	Region string
 }
 
+// String names the account (or "the caller's") and the region, for errors.
 func (s Scope) String() string {
 	acct := s.Account
 	if acct == "" {
