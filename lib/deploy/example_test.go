@@ -59,9 +59,9 @@ func ExampleECS_Deploy() {
 	}
 	fmt.Println("done:", res)
 	// Output:
-	// plan: ecs service prod/web, container app (task definition web:1): 127.0.0.1:5000/web:v1 -> 127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+	// plan: ecs service prod/web (container app), now web:1: 127.0.0.1:5000/web:v1 -> 127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
 	// ecs service prod/web: registered web:2
 	// ecs service prod/web: 1/1 running, 0 pending, 1 deployment(s), rollout completed
 	// ecs service prod/web: stable on web:2
-	// done: ecs service prod/web runs web:2, container app: 127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+	// done: ecs service prod/web runs 127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae as web:2
 }

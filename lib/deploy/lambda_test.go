@@ -13,10 +13,10 @@ import (
 
 const fnImage = "127.0.0.1:5000/godax-demo@" + digestA
 
-func newTestLambda(t *testing.T, f *fakeLambda, opts ...Option) (*Lambda, *syncBuffer) {
+func newTestLambda(t *testing.T, f *fakeLambda, opts ...LambdaOption) (*Lambda, *syncBuffer) {
 	t.Helper()
 	out := &syncBuffer{}
-	opts = append([]Option{WithProgress(out), WithPollInterval(time.Millisecond, 2*time.Millisecond), WithConflictRetries(3, time.Millisecond)}, opts...)
+	opts = append([]LambdaOption{WithProgress(out), WithPollInterval(time.Millisecond, 2*time.Millisecond), WithConflictRetries(3, time.Millisecond)}, opts...)
 	d, err := NewLambda(f, f.name, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -32,11 +32,11 @@ func TestLambdaPlan_ShowsOldAndNewImageAndChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := LambdaPlan{Function: "api", OldImage: fnImage, NewImage: "127.0.0.1:5000/godax-demo@" + digestB, Publish: true, Alias: "live"}
+	want := Plan{Target: "lambda function api", OldImage: fnImage, NewImage: "127.0.0.1:5000/godax-demo@" + digestB, Change: "publish a version and point alias live at it"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
-	wantLine := "lambda function api: " + fnImage + " -> 127.0.0.1:5000/godax-demo@" + digestB + ", then publish a version and point alias live at it"
+	wantLine := "lambda function api (publish a version and point alias live at it): " + fnImage + " -> 127.0.0.1:5000/godax-demo@" + digestB
 	if diff := cmp.Diff(wantLine, got.String()); diff != "" {
 		t.Errorf("plan line (-want +got):\n%s", diff)
 	}
@@ -59,8 +59,8 @@ func TestLambdaDeploy_RetriesWhileAnotherUpdateIsInProgress(t *testing.T) {
 	if f.updateCalls != 3 || f.image != newImage {
 		t.Errorf("%d update calls, image %q; want 3 calls ending on %q", f.updateCalls, f.image, newImage)
 	}
-	if res.Version != "" || len(f.published) != 0 {
-		t.Errorf("published version %q without WithPublish", res.Version)
+	if res.NewRevision != "$LATEST" || len(f.published) != 0 {
+		t.Errorf("published version %q without WithPublish", res.NewRevision)
 	}
 	wantOut := strings.Join([]string{
 		"lambda function api: another update is in progress; trying again in 1ms (try 2 of 3)",
@@ -108,11 +108,11 @@ func TestLambdaDeploy_PublishesTheUpdatedCodeAndMovesTheAlias(t *testing.T) {
 		if existing {
 			want = "2"
 		}
-		if res.Version != want || f.aliases["live"] != want || f.versions[len(f.versions)-1] != newImage {
+		if res.NewRevision != want || f.aliases["live"] != want || f.versions[len(f.versions)-1] != newImage {
 			t.Errorf("alias existed %v: version %q, alias on %q, last version image %q; want %s, %s, %s",
-				existing, res.Version, f.aliases["live"], f.versions[len(f.versions)-1], want, want, newImage)
+				existing, res.NewRevision, f.aliases["live"], f.versions[len(f.versions)-1], want, want, newImage)
 		}
-		if diff := cmp.Diff("lambda function api runs "+newImage+" (version "+want+", alias live)", res.String()); diff != "" {
+		if diff := cmp.Diff("lambda function api runs "+newImage+" as version "+want, res.String()); diff != "" {
 			t.Errorf("alias existed %v: result line (-want +got):\n%s", existing, diff)
 		}
 		if diff := cmp.Diff([]string{"sha-" + newImage}, f.published); diff != "" {
@@ -181,11 +181,11 @@ func TestLambdaStatus_ReportsImageAndAliasVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := LambdaStatus{Function: "api", Image: fnImage, LastUpdateStatus: "Successful", Alias: "live", AliasVersion: "4"}
+	want := Status{Target: "lambda function api", Image: fnImage, Revision: "4", Detail: "alias live -> version 4; last update Successful"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("status (-want +got):\n%s", diff)
 	}
-	wantLine := "lambda function api -> " + fnImage + " (last update Successful, alias live -> version 4)"
+	wantLine := "lambda function api -> version 4 -> " + fnImage + " (alias live -> version 4; last update Successful)"
 	if diff := cmp.Diff(wantLine, got.String()); diff != "" {
 		t.Errorf("status line (-want +got):\n%s", diff)
 	}
@@ -201,7 +201,7 @@ func TestLambdaDeploy_SameImageLeavesTheCodeAloneButStillPublishes(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantPlan := "lambda function api: already runs " + fnImage + ", then publish a version and point alias live at it"
+	wantPlan := "lambda function api (publish a version and point alias live at it): already runs " + fnImage + "; nothing to change"
 	if diff := cmp.Diff(wantPlan, plan.String()); diff != "" {
 		t.Errorf("plan line (-want +got):\n%s", diff)
 	}
@@ -216,7 +216,7 @@ func TestLambdaDeploy_SameImageLeavesTheCodeAloneButStillPublishes(t *testing.T)
 	if diff := cmp.Diff([]string{"sha-" + fnImage}, f.published); diff != "" {
 		t.Errorf("PublishVersion CodeSha256 (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff("lambda function api runs "+fnImage+" (unchanged) (version 1, alias live)", res.String()); diff != "" {
+	if diff := cmp.Diff("lambda function api runs "+fnImage+" as version 1 (unchanged)", res.String()); diff != "" {
 		t.Errorf("result line (-want +got):\n%s", diff)
 	}
 }
