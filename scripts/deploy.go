@@ -340,17 +340,19 @@ func buildImage(ctx context.Context) (deploy.Image, error) {
 	if err != nil {
 		return deploy.Image{}, err
 	}
-	cfg, err := AWSConfig(ctx)
-	if err != nil {
-		return deploy.Image{}, err
-	}
-	host, err := pushRegistry(os.Getenv("ECR_REGISTRY"), LoggedIn(), cfg.Region)
-	if err != nil {
-		tok, terr := ecrauth.GetToken(ctx, ecr.NewFromConfig(cfg), ecrauth.Scope{Region: cfg.Region}, time.Now)
-		if terr != nil {
-			return deploy.Image{}, fmt.Errorf("%w; and no ECR token to tell the registry: %w", err, terr)
+	host := ecrauth.TrimHost(os.Getenv("ECR_REGISTRY"))
+	if host == "" {
+		cfg, err := AWSConfig(ctx)
+		if err != nil {
+			return deploy.Image{}, err
 		}
-		host = tok.Host
+		if host, err = pushRegistry("", LoggedIn(), cfg.Region); err != nil {
+			tok, terr := ecrauth.GetToken(ctx, ecr.NewFromConfig(cfg), ecrauth.Scope{Region: cfg.Region}, time.Now)
+			if terr != nil {
+				return deploy.Image{}, fmt.Errorf("%w; and no ECR token to tell the registry: %w", err, terr)
+			}
+			host = tok.Host
+		}
 	}
 	return deploy.ParseReference(host + "/" + is.Repository + ":" + is.Tag)
 }

@@ -277,3 +277,30 @@ func TestRunDeploy_ConfirmSeesThePlanAndNoStopsEveryChange(t *testing.T) {
 		t.Errorf("confirm failing: error %v, %d deploys; want an error and none", err, c.deploys)
 	}
 }
+
+func TestDeployImage_RefusesAPushRecordOfAnotherRepositoryOrTag(t *testing.T) {
+	t.Setenv("GODAX_STATE_DIR", t.TempDir())
+	t.Setenv("ECR_REGISTRY", "127.0.0.1:5000")
+	t.Setenv("IMAGE_REPOSITORY", "web")
+	t.Setenv("IMAGE_TAG", "v2")
+	d := "sha256:" + strings.Repeat("d", 64)
+	for _, tt := range []struct {
+		repo, tag, want string
+	}{
+		{"web", "v1", "the last push was 127.0.0.1:5000/web:v1, not 127.0.0.1:5000/web:v2, which this run builds"},
+		{"api", "v2", "the last push was 127.0.0.1:5000/api:v2, not 127.0.0.1:5000/web:v2, which this run builds"},
+		{"web", "v2", ""},
+	} {
+		rec := PushRecord{Registry: "127.0.0.1:5000", Repository: tt.repo, Tag: tt.tag, Digest: d, Reference: "127.0.0.1:5000/" + tt.repo + "@" + d}
+		if err := writePushRecord(rec); err != nil {
+			t.Fatal(err)
+		}
+		img, err := deployImage(context.Background(), DeploySettings{}, nil)
+		switch {
+		case tt.want == "" && (err != nil || img.String() != rec.Reference):
+			t.Errorf("record of %s:%s: %v, %v; want %s", tt.repo, tt.tag, img, err, rec.Reference)
+		case tt.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.want)):
+			t.Errorf("record of %s:%s: error %v, want %q", tt.repo, tt.tag, err, tt.want)
+		}
+	}
+}

@@ -379,3 +379,39 @@ func TestLambdaDeploy_Sandbox_UnknownFunctionIsNotFound(t *testing.T) {
 		t.Fatalf("error %v, want NotFoundError", err)
 	}
 }
+
+func TestLambdaRollback_Sandbox_PointsTheAliasBackAtThePreviousVersion(t *testing.T) {
+	t.Parallel()
+	c, name, _ := newLambdaFunction(t)
+	d, err := NewLambda(c, name, WithAlias("live"), WithRollback(true), WithPollInterval(100*time.Millisecond, 200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// moto answers GetFunction with $LATEST's image whatever the
+	// qualifier, so the alias is followed by its version number.
+	aliasVersion := func() string {
+		t.Helper()
+		alias, err := c.GetAlias(context.Background(), &lambda.GetAliasInput{FunctionName: &name, Name: aws.String("live")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(alias.FunctionVersion)
+	}
+	first, err := d.Deploy(context.Background(), randomImage(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := d.Deploy(context.Background(), randomImage(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aliasVersion(); got != second.NewRevision || second.Revision != first.NewRevision || got == first.NewRevision {
+		t.Fatalf("alias on version %s after the second deploy, which moved it from %s to %s; the first published %s", got, second.Revision, second.NewRevision, first.NewRevision)
+	}
+	if err := d.Rollback(context.Background(), second); err != nil {
+		t.Fatal(err)
+	}
+	if got := aliasVersion(); got != first.NewRevision {
+		t.Errorf("alias on version %s after the rollback, want %s", got, first.NewRevision)
+	}
+}

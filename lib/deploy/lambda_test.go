@@ -234,3 +234,90 @@ func TestLambdaDeploy_SameImageAfterAFailedUpdateUpdatesAgain(t *testing.T) {
 		t.Errorf("UpdateFunctionCode called %d times, unchanged %v; want 1, false: a failed last update must be retried", f.updateCalls, res.Unchanged)
 	}
 }
+
+func TestLambdaDeploy_RollbackPointsTheAliasBackWhenTheUpdateFails(t *testing.T) {
+	t.Parallel()
+	f := newFakeLambda("api", fnImage)
+	f.versions = []string{fnImage, fnImage}
+	f.aliases["live"] = "2"
+	// The alias was moved by someone else meanwhile; rollback must put it
+	// back where the plan found it.
+	f.statuses = []lambdatypes.LastUpdateStatus{lambdatypes.LastUpdateStatusInProgress, lambdatypes.LastUpdateStatusFailed}
+	var moved bool
+	d, _ := newTestLambda(t, f, WithAlias("live"), WithRollback(true))
+	f.onUpdate = func() {
+		if !moved {
+			f.aliases["live"] = "1"
+			moved = true
+		}
+	}
+	res, err := d.Deploy(context.Background(), mustImage(t, "127.0.0.1:5000/godax-demo@"+digestB))
+	want := "lambda function api: rollout failed: update failed: image not found (ImageDeleted); alias live is back on version 2"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error\n got %v\nwant %s", err, want)
+	}
+	if !res.RolledBack || f.aliases["live"] != "2" || len(f.published) != 0 {
+		t.Errorf("rolled back %v, alias on %s, %d published; want true, 2, none", res.RolledBack, f.aliases["live"], len(f.published))
+	}
+
+	f2 := newFakeLambda("api", fnImage)
+	f2.statuses = f.statuses
+	f2.aliases["live"] = "1"
+	f2.versions = []string{fnImage}
+	d2, _ := newTestLambda(t, f2, WithAlias("live"))
+	if res, err := d2.Deploy(context.Background(), mustImage(t, "127.0.0.1:5000/godax-demo@"+digestB)); err == nil || res.RolledBack {
+		t.Errorf("without WithRollback: rolled back %v, error %v", res.RolledBack, err)
+	}
+}
+
+// fakeChecker answers HasManifest from a set of references.
+type fakeChecker struct {
+	has   map[string]bool
+	asked []string
+}
+
+func (c *fakeChecker) HasManifest(_ context.Context, img Image) (bool, error) {
+	c.asked = append(c.asked, img.String())
+	return c.has[img.String()], nil
+}
+
+func TestLambdaDeploy_ImageMustBeInTheRegistryOfTheFunctionsRegion(t *testing.T) {
+	t.Parallel()
+	pushed := "111122223333.dkr.ecr.us-east-1.amazonaws.com/web@" + digestB
+	replica := "111122223333.dkr.ecr.eu-west-1.amazonaws.com/web@" + digestB
+	check := &fakeChecker{has: map[string]bool{}}
+	f := newFakeLambda("api", "111122223333.dkr.ecr.eu-west-1.amazonaws.com/web:v1")
+	d, _ := newTestLambda(t, f, WithRegion("eu-west-1"), WithImageCheck(check))
+	_, err := d.Deploy(context.Background(), mustImage(t, pushed))
+	want := "lambda function api: image " + replica + " is not in the registry of region eu-west-1, where the function runs: copy it there first (ECR replication does)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error\n got %v\nwant %s", err, want)
+	}
+	if f.updateCalls != 0 {
+		t.Errorf("%d updates of a function whose region lacks the image", f.updateCalls)
+	}
+	check.has[replica] = true
+	res, err := d.Deploy(context.Background(), mustImage(t, pushed))
+	if err != nil || f.image != replica || res.NewImage != replica {
+		t.Errorf("deploy once replicated: %v; function runs %s, want %s", err, f.image, replica)
+	}
+	if diff := cmp.Diff([]string{replica, replica}, check.asked); diff != "" {
+		t.Errorf("asked about (-want +got):\n%s", diff)
+	}
+}
+
+func TestForRegion_MovesOnlyPrivateECRImages(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"111122223333.dkr.ecr.us-east-1.amazonaws.com/team/web@" + digestB: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/web@" + digestB,
+		"111122223333.dkr.ecr-fips.us-east-1.amazonaws.com/web@" + digestB: "111122223333.dkr.ecr-fips.eu-west-1.amazonaws.com/web@" + digestB,
+		"111122223333.dkr.ecr.eu-west-1.amazonaws.com/web@" + digestB:      "111122223333.dkr.ecr.eu-west-1.amazonaws.com/web@" + digestB,
+		"127.0.0.1:5000/web@" + digestB:                                    "127.0.0.1:5000/web@" + digestB,
+		"public.ecr.aws/docker/library/busybox@" + digestB:                 "public.ecr.aws/docker/library/busybox@" + digestB,
+	}
+	for in, want := range tests {
+		if got := ForRegion(mustImage(t, in), "eu-west-1").String(); got != want {
+			t.Errorf("ForRegion(%s)\n got %s\nwant %s", in, got, want)
+		}
+	}
+}

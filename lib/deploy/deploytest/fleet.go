@@ -3,12 +3,15 @@ package deploytest
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/godax/godax/lib/deploy"
@@ -63,4 +66,43 @@ func Fleet(ctx context.Context, places []Place, prefix string, services, functio
 		return nil, fmt.Errorf("fleet %s: %w", prefix, err)
 	}
 	return arns, nil
+}
+
+// RolePlaces returns one [Place] per account and region, each acting
+// through the role roleName assumed in its account from base's
+// credentials.
+func RolePlaces(base aws.Config, roleName string, accounts, regions []string) []Place {
+	var ps []Place
+	for _, account := range accounts {
+		for _, region := range regions {
+			cfg := base.Copy()
+			cfg.Region = region
+			cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(base),
+				"arn:aws:iam::"+account+":role/"+roleName, func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = "godax-test" }))
+			ps = append(ps, Place{Config: cfg, Account: account})
+		}
+	}
+	return ps
+}
+
+// Targets makes a target of each ARN, of the kind kinds maps its service
+// to, through the place of its account and region, with opts.
+func Targets(ps []Place, kinds map[string]deploy.Kind, arns []string, opts ...deploy.Option) ([]deploy.Target, error) {
+	var targets []deploy.Target
+	for _, s := range arns {
+		a, err := deploy.ParseARN(s)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(ps, func(p Place) bool { return p.Account == a.Account && p.Config.Region == a.Region })
+		if i < 0 {
+			return nil, fmt.Errorf("%s: no place for account %s in %s", s, a.Account, a.Region)
+		}
+		t, err := kinds[a.Service].New(ps[i].Config, a, opts...)
+		if err != nil {
+			return nil, err
+		}
+		targets = append(targets, t)
+	}
+	return targets, nil
 }

@@ -3,11 +3,13 @@ package deploytest
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -87,3 +89,15 @@ func PushImage(ctx context.Context, client *http.Client, host, user, password, r
 }
 
 func digest(b []byte) string { return fmt.Sprintf("sha256:%x", sha256.Sum256(b)) }
+
+// RandomImage returns repo@sha256:... with a random digest: an image
+// that exists nowhere, for targets that never pull it, as on moto.
+func RandomImage(repo string) string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s@sha256:%x", repo, b)
+}
+
+// Unique returns prefix with a random suffix, for names in a shared
+// account.
+func Unique(prefix string) string { return prefix + "-" + strings.ToLower(rand.Text()[:10]) }
