@@ -114,6 +114,8 @@ func BenchmarkRunAll_Sandbox(b *testing.B) {
 		limit int
 	}{
 		{"targets=1", arns[:1], DefaultConcurrency},
+		{"targets=1/lambda", arns[15:16], DefaultConcurrency},
+		{"targets=23/concurrency=1", arns, 1},
 		{"targets=23/concurrency=8", arns, DefaultConcurrency},
 		{"targets=23/concurrency=23", arns, 23},
 	} {

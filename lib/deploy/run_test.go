@@ -213,3 +213,31 @@ func TestLambdaDeploy_WaitsAsLongAsTheTimeoutItReports(t *testing.T) {
 		t.Errorf("gave up after %s but says %q", took, err)
 	}
 }
+
+// BenchmarkRunAll_WaitingTargets runs targets whose rollout is 100ms of
+// waiting, as a real one mostly is, to compare one target with 23: the
+// ratio is the number of waves, ceil(23/limit). Compare the medians:
+// go test -run '^$' -bench RunAll_WaitingTargets -count 6 ./lib/deploy/
+func BenchmarkRunAll_WaitingTargets(b *testing.B) {
+	img, err := ParseImage(imgRef)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name     string
+		n, limit int
+	}{
+		{"targets=1", 1, DefaultConcurrency},
+		{"targets=23/concurrency=8", 23, DefaultConcurrency},
+		{"targets=23/concurrency=23", 23, 23},
+	} {
+		targets := fakeFleet(bc.n, 100*time.Millisecond, nil)
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := RunAll(context.Background(), targets, img, Concurrency(bc.limit)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
