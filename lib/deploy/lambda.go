@@ -339,6 +339,9 @@ func (d *Lambda) plan(ctx context.Context, fn *lambda.GetFunctionOutput, img Ima
 		p.Revision = v
 	case d.s.publish:
 		p.Change = "publish a version"
+		p.Revision = "$LATEST"
+	default:
+		p.Revision = "$LATEST"
 	}
 	return p, nil
 }

@@ -40,7 +40,8 @@ type Plan struct {
 	OldImage string
 	NewImage string
 	// Revision is what the target runs now: a task definition ARN, or the
-	// version a Lambda alias points at ("" without an alias).
+	// version a Lambda alias points at ("" when the alias does not exist
+	// yet; $LATEST without an alias).
 	Revision string
 	// Change says on one line what else Deploy does, such as "container
 	// app" or "publish a version and point alias live at it".
