@@ -37,13 +37,9 @@ func (r TargetRef) Shorthand() bool { return r.ARN.Account == "" }
 // the image. Adding a kind of target is one file in lib/deploy that
 // implements deploy.Target and a deploy.Kind, and one line here.
 func deployKinds(s DeploySettings, check deploy.ManifestChecker) map[string]deploy.Kind {
-	lambdaOpts := []deploy.LambdaOption{deploy.WithAlias(s.Alias)}
-	if check != nil {
-		lambdaOpts = append(lambdaOpts, deploy.WithImageCheck(check))
-	}
 	return map[string]deploy.Kind{
 		"ecs":    deploy.ECSKind(deploy.WithContainer(s.Container)),
-		"lambda": deploy.LambdaKind(lambdaOpts...),
+		"lambda": deploy.LambdaKind(deploy.WithAlias(s.Alias), deploy.WithImageCheck(check)),
 	}
 }
 

@@ -190,7 +190,7 @@ func WithRegion(region string) LambdaOption {
 // WithImageCheck makes a [Lambda] target ask check, before it plans or
 // deploys a pinned image, whether the registry of the function's region
 // (see [WithRegion]) holds the digest, and fail naming the region when it
-// does not. By default nothing is checked.
+// does not. A nil check, the default, checks nothing.
 func WithImageCheck(check ManifestChecker) LambdaOption {
 	return lambdaOption(func(s *lambdaSettings) error {
 		s.check = check
