@@ -139,13 +139,28 @@ func TestDeploy_Sandbox_PromotesATagToAFleetInTwoAccountsAndRegionsAndNamesTheMi
 	t.Parallel()
 	f := newSandboxFleet(t, 16, 8)
 	missing := f.arns[0] + "-missing" // its cluster exists, the service does not
-	stdout, stderr, err := runStep(t, f.st, "deploy", map[string]string{
+	env := map[string]string{
 		"DEPLOY_TARGETS": writeTargets(t, f.targets+missing+"  # does not exist\n"),
 		"DEPLOY_ROLE":    "godax-deployer",
 		"DEPLOY_IMAGE":   f.repo + ":v1",
 		"LAMBDA_ALIAS":   "live",
 		"DEPLOY_TIMEOUT": "60",
-	})
+	}
+
+	// First a dry run of the whole fleet: it names the missing target and
+	// changes nothing.
+	before := f.status(t)
+	env["DRY_RUN"] = "1"
+	_, stderr, err := runStep(t, f.st, "deploy", env)
+	if err == nil || !strings.Contains(stderr, "Error: deploy: "+missing+": ecs service ") {
+		t.Errorf("dry run: %v; want it to fail naming %s", err, missing)
+	}
+	if diff := cmp.Diff(before, f.status(t)); diff != "" {
+		t.Errorf("a dry run changed the fleet (-before +after):\n%s", diff)
+	}
+
+	delete(env, "DRY_RUN")
+	stdout, stderr, err := runStep(t, f.st, "deploy", env)
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) {
 		t.Fatalf("deploy with a missing target: %v, want it to fail", err)
