@@ -134,8 +134,11 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 		}
 		s.Timeout = d
 	}
-	for name, dst := range map[string]*bool{"DRY_RUN": &s.DryRun, "DEPLOY_ROLLBACK": &s.Rollback, "DEPLOY_CONFIRM": &s.Confirm} {
-		if *dst, err = envFlag(name, env(name)); err != nil {
+	for _, f := range []struct {
+		name string
+		dst  *bool
+	}{{"DRY_RUN", &s.DryRun}, {"DEPLOY_ROLLBACK", &s.Rollback}, {"DEPLOY_CONFIRM", &s.Confirm}} {
+		if *f.dst, err = envFlag(f.name, env(f.name)); err != nil {
 			return s, err
 		}
 	}
