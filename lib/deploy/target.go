@@ -134,15 +134,17 @@ func withProgress(ctx context.Context, f func(line string)) context.Context {
 
 // Progress sends one progress line from target, running under ctx: to the
 // [Reporter] of [RunAll] when the target runs under it, else to w (the
-// writer set with [WithProgress]) as "TARGET: LINE". A kind of target of
-// your own calls it while it waits.
+// writer set with [WithProgress]; nil drops it) as "TARGET: LINE". A kind
+// of target of your own calls it while it waits.
 func Progress(ctx context.Context, w io.Writer, target, format string, args ...any) {
 	line := fmt.Sprintf(format, args...)
 	if f, ok := ctx.Value(progressKey{}).(func(string)); ok {
 		f(line)
 		return
 	}
-	fmt.Fprintf(w, "%s: %s\n", target, line)
+	if w != nil {
+		fmt.Fprintf(w, "%s: %s\n", target, line)
+	}
 }
 
 // revisionLabel is [ShortRevision], with "version " before a Lambda
