@@ -44,12 +44,27 @@ func Push(ctx context.Context) error {
 	return scripts.Push(ctx)
 }
 
-// Deploy rolls the pushed image out to ECS and/or Lambda and waits for it.
+// Deploy rolls one image out to every configured ECS service and Lambda function, and waits for them.
 //
-// It deploys to ECS_CLUSTER/ECS_SERVICE and to LAMBDA_FUNCTION, whichever are
-// set. DRY_RUN=1 prints the plan for the last pushed image and changes
-// nothing, pushing included; DEPLOY_ROLLBACK=1 puts the ECS service back on
-// its previous revision when the rollout fails.
+// Targets: DEPLOY_TARGETS (ECS service ARNs
+// arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE and Lambda function
+// ARNs arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS], separated by
+// commas, spaces or newlines, or @FILE with one a line, blank lines and #
+// comments), and the shorthands ECS_CLUSTER with ECS_SERVICE, and
+// LAMBDA_FUNCTION (caller's account and region). DEPLOY_ROLE: role name
+// assumed in each target's account. ECS_CONTAINER: the container to
+// change. LAMBDA_ALIAS: alias to move to a newly published version.
+//
+// Image: DEPLOY_IMAGE=HOST/REPO@sha256:... or HOST/REPO:TAG promotes an
+// existing image (no build, no push); without it, the image is built and
+// pushed first (see push: IMAGE_REPOSITORY, IMAGE_TAG, ECR_REGISTRY, ...).
+//
+// Run: DEPLOY_CONCURRENCY (targets at once, default 8), DEPLOY_TIMEOUT
+// (per rollout, 90s, 15m or plain seconds; default 10m), DEPLOY_ROLLBACK=1
+// (ECS service back to its previous revision, Lambda alias back to its
+// previous version, on failure), DRY_RUN=1 (plan exactly what would be
+// deployed, change nothing, build and push nothing), DEPLOY_CONFIRM=1
+// (show the plan and ask first; refuses without a terminal).
 func Deploy(ctx context.Context) error {
 	push, err := scripts.CheckDeploy(ctx)
 	if err != nil {
@@ -61,16 +76,38 @@ func Deploy(ctx context.Context) error {
 	return scripts.Deploy(ctx)
 }
 
-// Demo runs the whole pipeline (ecrLogin, build, push, deploy) against the local sandbox.
+// Status shows what each configured target runs now: image, revision or version, counts, last event.
 //
-// It starts the sandbox when it is not running and creates the demo's ECS
-// service and Lambda function in it when they are missing.
+// ECS services show their task definition, running/desired/pending counts
+// and last event; Lambda functions their version, alias and last update
+// status. Targets as for deploy: DEPLOY_TARGETS, ECS_CLUSTER, ECS_SERVICE,
+// LAMBDA_FUNCTION, DEPLOY_ROLE, ECS_CONTAINER, LAMBDA_ALIAS and
+// DEPLOY_CONCURRENCY.
+func Status(ctx context.Context) error { return scripts.Status(ctx) }
+
+// Demo runs the whole pipeline (ecrLogin, build, push, deploy, status) against the local sandbox.
+//
+// It starts the sandbox when it is not running, and once the image is
+// pushed creates the demo's ECS service and Lambda function in it, running
+// that image, when they are missing. It sets IMAGE_REPOSITORY,
+// ECS_CLUSTER, ECS_SERVICE and LAMBDA_FUNCTION itself; the deploy
+// variables (DEPLOY_TIMEOUT, DRY_RUN, ...) apply as for deploy.
 func Demo(ctx context.Context) error {
 	if err := scripts.DemoSetup(ctx); err != nil {
 		return err
 	}
+	push, err := scripts.CheckDeploy(ctx)
+	if err != nil {
+		return err
+	}
+	if push {
+		mg.CtxDeps(ctx, Push)
+		if err := scripts.EnsureDemoTargets(ctx); err != nil {
+			return err
+		}
+	}
 	mg.CtxDeps(ctx, Deploy)
-	return scripts.DemoSummary(ctx)
+	return scripts.Status(ctx)
 }
 
 // Test starts the sandbox and runs every test with the race detector.

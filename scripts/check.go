@@ -3,7 +3,6 @@ package scripts
 import (
 	"context"
 	"fmt"
-	"os"
 )
 
 // CheckPush checks the settings of push and of the steps it depends on,
@@ -17,23 +16,8 @@ func CheckPush(ctx context.Context) error {
 	return err
 }
 
-// CheckDeploy checks the settings of deploy and, unless it is a dry run,
-// of the steps it depends on. It reports whether deploy must push first:
-// a dry run changes nothing, registry included, so it plans with the image
-// the last push recorded instead.
-func CheckDeploy(ctx context.Context) (push bool, err error) {
-	s, err := ReadDeploySettings(os.Getenv)
-	if err != nil {
-		return false, fmt.Errorf("deploy: %w", err)
-	}
-	if s.DryRun {
-		if _, err := LastPush(); err != nil {
-			return false, fmt.Errorf("deploy: DRY_RUN=1 plans with the last pushed image, and there is none: %w", err)
-		}
-		return false, nil
-	}
-	if err := CheckPush(ctx); err != nil {
-		return false, err
-	}
-	return true, nil
-}
+// CheckDeploy checks the settings of deploy and, unless it is a dry run
+// or promotes DEPLOY_IMAGE, of the steps it depends on. It reports whether
+// deploy must push first. Before a push it also finds an ECS_CONTAINER
+// that no target has, so that the build and push never start for it.
+func CheckDeploy(ctx context.Context) (push bool, err error) { return checkDeploy(ctx) }

@@ -14,7 +14,7 @@ func setCheckEnv(t *testing.T, env map[string]string) {
 		"ECR_ROLE_MFA_SERIAL", "ECR_REGIONS", "ECR_REGISTRY", "ECR_NO_CACHE", "CONTAINER_CLI",
 		"IMAGE_REPOSITORY", "IMAGE_TAG", "BUILD_CONTEXT", "DOCKERFILE", "IMAGE_PLATFORM",
 		"ECS_CLUSTER", "ECS_SERVICE", "ECS_CONTAINER", "LAMBDA_FUNCTION", "LAMBDA_ALIAS",
-		"DEPLOY_TIMEOUT", "DRY_RUN", "DEPLOY_ROLLBACK",
+		"DEPLOY_TIMEOUT", "DRY_RUN", "DEPLOY_ROLLBACK", "DEPLOY_TARGETS", "DEPLOY_IMAGE", "DEPLOY_ROLE", "DEPLOY_CONCURRENCY", "DEPLOY_CONFIRM",
 	} {
 		t.Setenv(k, "")
 	}
@@ -38,8 +38,6 @@ func TestCheckDeploy_NamesTheStepAndVariableAtFault(t *testing.T) {
 			"build: IMAGE_REPOSITORY is not set"},
 		{"login setting wrong", map[string]string{"LAMBDA_FUNCTION": "api", "IMAGE_REPOSITORY": "web", "IMAGE_TAG": "v1", "ECR_ACCOUNT": "1234"},
 			`ecrLogin: ECR_ACCOUNT="1234" is not a 12-digit AWS account id`},
-		{"dry run with nothing pushed", map[string]string{"LAMBDA_FUNCTION": "api", "DRY_RUN": "1"},
-			"deploy: DRY_RUN=1 plans with the last pushed image, and there is none: no push recorded"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,14 +62,16 @@ func TestCheckDeploy_PushesUnlessItIsADryRun(t *testing.T) {
 
 	t.Setenv("DRY_RUN", "1")
 	t.Setenv("IMAGE_REPOSITORY", "") // a dry run builds nothing, so needs no build settings
-	rec := PushRecord{Registry: "127.0.0.1:5000", Repository: "web", Tag: "v1",
-		Digest: "sha256:" + strings.Repeat("a", 64), Reference: "127.0.0.1:5000/web@sha256:" + strings.Repeat("a", 64)}
-	if err := writePushRecord(rec); err != nil {
-		t.Fatal(err)
-	}
 	push, err = CheckDeploy(context.Background())
 	if err != nil || push {
 		t.Fatalf("dry run: CheckDeploy = %v, %v; want false, nil", push, err)
+	}
+
+	t.Setenv("DRY_RUN", "")
+	t.Setenv("DEPLOY_IMAGE", "127.0.0.1:5000/web:v1") // promoting builds nothing either
+	push, err = CheckDeploy(context.Background())
+	if err != nil || push {
+		t.Fatalf("promotion: CheckDeploy = %v, %v; want false, nil", push, err)
 	}
 }
 

@@ -2,103 +2,145 @@ package scripts
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"slices"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
-	"golang.org/x/sync/errgroup"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
+	"github.com/godax/godax/lib/awsauth"
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/deploy"
+	"github.com/godax/godax/lib/ecrauth"
 )
 
 // DeploySettings is the deploy target's configuration, read from the
 // environment by [ReadDeploySettings] and checked before any network call.
 type DeploySettings struct {
-	// Cluster and Service are ECS_CLUSTER and ECS_SERVICE: the ECS service
-	// to deploy to, or both empty.
-	Cluster string
-	Service string
+	// Targets are DEPLOY_TARGETS, then ECS_CLUSTER/ECS_SERVICE and
+	// LAMBDA_FUNCTION, in that order.
+	Targets []TargetRef
 	// Container is ECS_CONTAINER: the container whose image changes; ""
-	// means the one whose image is in the pushed repository.
+	// means the one whose image is in the deployed repository.
 	Container string
-	// Function is LAMBDA_FUNCTION: the Lambda function to deploy to, or "".
-	Function string
 	// Alias is LAMBDA_ALIAS: the alias to point at a newly published
-	// version, or "" to publish nothing.
+	// version, or "" to publish nothing. An alias in a function's ARN
+	// takes its place for that function.
 	Alias string
+	// Image is DEPLOY_IMAGE: an image to promote, HOST/REPO@sha256:... or
+	// HOST/REPO:TAG, with no build and no push; or "" to deploy what this
+	// run pushes.
+	Image string
+	// Role is DEPLOY_ROLE: the name of the role to assume in each target's
+	// account, or "" for the caller's credentials.
+	Role string
+	// Concurrency is DEPLOY_CONCURRENCY: how many targets are deployed at
+	// once; default [deploy.DefaultConcurrency].
+	Concurrency int
 	// Timeout is DEPLOY_TIMEOUT: how long each rollout may take.
 	Timeout time.Duration
 	// DryRun is DRY_RUN=1: print the plan and change nothing.
 	DryRun bool
-	// Rollback is DEPLOY_ROLLBACK=1: put the ECS service back on its
-	// previous task definition when the rollout fails or times out.
+	// Rollback is DEPLOY_ROLLBACK=1: put an ECS service back on its
+	// previous task definition, and a Lambda alias back on its previous
+	// version, when the rollout fails or times out.
 	Rollback bool
+	// Confirm is DEPLOY_CONFIRM=1: show the plan and ask before changing
+	// anything (see [Confirm]).
+	Confirm bool
 }
 
-// ECS reports whether the settings name an ECS service.
-func (s DeploySettings) ECS() bool { return s.Cluster != "" }
-
-// Lambda reports whether the settings name a Lambda function.
-func (s DeploySettings) Lambda() bool { return s.Function != "" }
+// hasKind reports whether some target is of the ARN service kind.
+func (s DeploySettings) hasKind(kind string) bool {
+	for _, t := range s.Targets {
+		if t.ARN.Service == kind {
+			return true
+		}
+	}
+	return false
+}
 
 // ReadDeploySettings reads the deploy settings with getenv (os.Getenv in
 // production) and checks each one, returning a one-line error that names
-// the variable and what is wrong with its value.
+// the variable, or the entry and its line, and what is wrong. It reads
+// the file of DEPLOY_TARGETS=@FILE, and makes no network call.
 //
 // # Environment
 //
-// ECS_CLUSTER and ECS_SERVICE (both or neither), ECS_CONTAINER,
-// LAMBDA_FUNCTION, LAMBDA_ALIAS, DEPLOY_TIMEOUT (a Go duration such as 90s
-// or 15m; default 10m), DRY_RUN=1 and DEPLOY_ROLLBACK=1. At least one of
-// the ECS service and the Lambda function must be set.
+//   - DEPLOY_TARGETS: ECS service ARNs
+//     (arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE) and Lambda
+//     function ARNs (arn:aws:lambda:REGION:ACCOUNT:function:NAME, with an
+//     optional :ALIAS), separated by commas, spaces or newlines; or @FILE,
+//     one a line, with blank lines and # comments.
+//   - ECS_CLUSTER and ECS_SERVICE (both or neither), LAMBDA_FUNCTION: one
+//     target each, in the caller's account and region.
+//   - ECS_CONTAINER, LAMBDA_ALIAS: what changes in each ECS service and
+//     Lambda function.
+//   - DEPLOY_ROLE: a role name, assumed in each ARN target's account.
+//   - DEPLOY_IMAGE: HOST/REPO@sha256:... or HOST/REPO:TAG to promote.
+//   - DEPLOY_CONCURRENCY: targets at once; default 8.
+//   - DEPLOY_TIMEOUT: a duration such as 90s or 15m, or seconds; default 10m.
+//   - DRY_RUN, DEPLOY_ROLLBACK, DEPLOY_CONFIRM: 1 or 0; default 0.
 func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	s := DeploySettings{
-		Cluster:   env("ECS_CLUSTER"),
-		Service:   env("ECS_SERVICE"),
-		Container: env("ECS_CONTAINER"),
-		Function:  env("LAMBDA_FUNCTION"),
-		Alias:     env("LAMBDA_ALIAS"),
-		Timeout:   deploy.DefaultTimeout,
+		Container:   env("ECS_CONTAINER"),
+		Alias:       env("LAMBDA_ALIAS"),
+		Image:       env("DEPLOY_IMAGE"),
+		Role:        env("DEPLOY_ROLE"),
+		Concurrency: deploy.DefaultConcurrency,
+		Timeout:     deploy.DefaultTimeout,
+	}
+	var err error
+	if s.Targets, err = readTargets(env); err != nil {
+		return s, err
 	}
 	switch {
-	case s.Cluster != "" && s.Service == "":
-		return s, fmt.Errorf("ECS_CLUSTER=%q is set but ECS_SERVICE is not: set both to deploy to ECS", s.Cluster)
-	case s.Service != "" && s.Cluster == "":
-		return s, fmt.Errorf("ECS_SERVICE=%q is set but ECS_CLUSTER is not: set both to deploy to ECS", s.Service)
-	case s.Container != "" && s.Cluster == "":
-		return s, fmt.Errorf("ECS_CONTAINER=%q is set but ECS_CLUSTER and ECS_SERVICE are not", s.Container)
-	case s.Alias != "" && s.Function == "":
-		return s, fmt.Errorf("LAMBDA_ALIAS=%q is set but LAMBDA_FUNCTION is not", s.Alias)
-	case !s.ECS() && !s.Lambda():
-		return s, errors.New("nothing to deploy to: set ECS_CLUSTER and ECS_SERVICE, or LAMBDA_FUNCTION, or both")
+	case len(s.Targets) == 0:
+		return s, errors.New("nothing to deploy to: set DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE, or LAMBDA_FUNCTION")
+	case s.Container != "" && !s.hasKind("ecs"):
+		return s, fmt.Errorf("ECS_CONTAINER=%q is set but no ECS service is listed (DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE)", s.Container)
+	case s.Alias != "" && !s.hasKind("lambda"):
+		return s, fmt.Errorf("LAMBDA_ALIAS=%q is set but no Lambda function is listed (DEPLOY_TARGETS or LAMBDA_FUNCTION)", s.Alias)
+	}
+	if s.Image != "" {
+		if _, err := deploy.ParseReference(s.Image); err != nil {
+			return s, fmt.Errorf("DEPLOY_IMAGE: %w", err)
+		}
+	}
+	if s.Role != "" {
+		if strings.HasPrefix(s.Role, "arn:") {
+			return s, fmt.Errorf("DEPLOY_ROLE=%q: give the role's name (it is assumed in each target's account), not an ARN", s.Role)
+		}
+		if _, err := (awsauth.Role{Account: "000000000000", Name: s.Role}).ResolveARN("us-east-1"); err != nil {
+			return s, fmt.Errorf("DEPLOY_ROLE: %w", err)
+		}
+	}
+	if v := env("DEPLOY_CONCURRENCY"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return s, fmt.Errorf("DEPLOY_CONCURRENCY=%q: want a whole number of targets at once, 1 or more", v)
+		}
+		s.Concurrency = n
 	}
 	if v := env("DEPLOY_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
+		d, err := parseDuration(v)
 		if err != nil || d <= 0 {
-			return s, fmt.Errorf("DEPLOY_TIMEOUT=%q: want a positive Go duration such as 90s or 15m", v)
+			return s, fmt.Errorf("DEPLOY_TIMEOUT=%q: want a positive duration such as 90s or 15m, or seconds", v)
 		}
 		s.Timeout = d
 	}
-	var err error
-	if s.DryRun, err = envFlag("DRY_RUN", env("DRY_RUN")); err != nil {
-		return s, err
-	}
-	if s.Rollback, err = envFlag("DEPLOY_ROLLBACK", env("DEPLOY_ROLLBACK")); err != nil {
-		return s, err
+	for _, f := range []struct {
+		name string
+		dst  *bool
+	}{{"DRY_RUN", &s.DryRun}, {"DEPLOY_ROLLBACK", &s.Rollback}, {"DEPLOY_CONFIRM", &s.Confirm}} {
+		if *f.dst, err = envFlag(f.name, env(f.name)); err != nil {
+			return s, err
+		}
 	}
 	return s, nil
 }
@@ -119,394 +161,293 @@ func envFlagOr(name, v string, def bool) (bool, error) {
 	return false, fmt.Errorf("%s=%q: want 1 (on) or 0 (off)", name, v)
 }
 
-// Deploy rolls the image from the last push out to the ECS service and the
-// Lambda function the environment names, at once when both are set, and
-// waits until each runs it. With DRY_RUN=1 it prints each target's old and
-// new image and changes nothing.
+// deployEnv is what a deploy needs beyond its settings: the targets, built
+// with their AWS configurations, and the registry that resolves and
+// checks images.
+type deployEnv struct {
+	targets  []deploy.Target
+	registry *deploy.Registry
+}
+
+// newDeployEnv builds s's targets and registry with the process's AWS
+// configuration ([AWSConfig]); check says whether Lambda targets check
+// that their region's registry holds the image.
+func newDeployEnv(ctx context.Context, s DeploySettings, check bool) (deployEnv, error) {
+	cfg, err := AWSConfig(ctx)
+	if err != nil {
+		return deployEnv{}, err
+	}
+	ls, err := readLoginSettingsFromEnv()
+	if err != nil {
+		return deployEnv{}, err
+	}
+	reg := deploy.NewRegistry(nil, deploy.ECRLogin(cfg.Region, func(ctx context.Context, region string) (ecrauth.Token, error) {
+		c := ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.Region = region })
+		return ecrauth.GetToken(ctx, c, ecrauth.Scope{Account: ls.Account, Region: region}, time.Now)
+	}))
+	var checker deploy.ManifestChecker
+	if check {
+		checker = reg
+	}
+	targets, err := buildTargets(ctx, s, &targetConfigs{base: cfg, profile: ls.Profile, role: s.Role}, checker)
+	return deployEnv{targets: targets, registry: reg}, err
+}
+
+// Deploy rolls one image out to every target the environment names, at
+// most DEPLOY_CONCURRENCY at once, and waits until each runs it, printing
+// progress lines while it waits and a table of every target at the end.
+// The image is DEPLOY_IMAGE when set (promoted: resolved by the registry,
+// nothing built or pushed), else what push pushed in this run. With
+// DRY_RUN=1 it plans exactly what a real run would deploy and changes
+// nothing; with DEPLOY_CONFIRM=1 it shows the plan and asks first.
 //
 // # Environment
 //
-// See [ReadDeploySettings]; AWS access is configured as for [AWSConfig].
+// See [ReadDeploySettings]; AWS access is configured as for [AWSConfig],
+// the pushed image as for [Push].
 //
 // # Error handling
 //
-// Settings are checked before any network call. A failed rollout does not
-// stop the other one; the error reports every target that failed, and why.
+// Settings and target ARNs are checked before any network call. A failed
+// target does not stop the others; the error joins every target's error,
+// each naming its target.
 func Deploy(ctx context.Context) error {
 	s, err := ReadDeploySettings(os.Getenv)
 	if err != nil {
 		return fmt.Errorf("deploy: %w", err)
 	}
-	rec, err := LastPush()
+	env, err := newDeployEnv(ctx, s, true)
 	if err != nil {
 		return fmt.Errorf("deploy: %w", err)
 	}
-	img, err := deploy.ParseImage(rec.Reference)
-	if err != nil {
-		return fmt.Errorf("deploy: last push: %w", err)
-	}
-	if s.DryRun {
-		dax.Info("dry run: planning with the last pushed image, %s; nothing is built, pushed or changed", img)
-	}
-	cfg, err := AWSConfig(ctx)
+	img, err := deployImage(ctx, s, env.registry)
 	if err != nil {
 		return fmt.Errorf("deploy: %w", err)
 	}
-	return RunDeploy(ctx, s, img, ecs.NewFromConfig(cfg), lambda.NewFromConfig(cfg), os.Stderr)
+	return RunDeploy(ctx, s, env.targets, img, os.Stdout, os.Stderr)
 }
 
-// RunDeploy deploys img as s says, talking to ECS through ecsClient and to
-// Lambda through lambdaClient, and logs the plan, progress and outcome to
-// log. It is [Deploy] once the settings and the image are known.
-func RunDeploy(ctx context.Context, s DeploySettings, img deploy.Image, ecsClient deploy.ECSAPI, lambdaClient deploy.LambdaAPI, log io.Writer) error {
+// Confirm asks whether to go ahead with the deploy plan describes, when
+// DEPLOY_CONFIRM=1. The default, [ConfirmOnTerminal], refuses without a
+// terminal; a program may put its own prompt here.
+var Confirm func(ctx context.Context, plan string) (bool, error) = ConfirmOnTerminal
+
+// NewReporter makes the [deploy.Reporter] that shows each target's
+// progress while a deploy waits, writing to w. The default prints one
+// line per report; a progress bar may take its place.
+var NewReporter func(w io.Writer) deploy.Reporter = func(w io.Writer) deploy.Reporter { return deploy.NewLineReporter(w) }
+
+// RunDeploy deploys img to targets as s says, and logs the plan, progress
+// and outcome to log, with the final table on out. It is [Deploy] once the
+// settings, targets and image are known.
+func RunDeploy(ctx context.Context, s DeploySettings, targets []deploy.Target, img deploy.Image, out, log io.Writer) error {
 	sh, err := dax.New(dax.WithLogger(log))
 	if err != nil {
 		return err
 	}
-	opts := []deploy.Option{deploy.WithTimeout(s.Timeout), deploy.WithProgress(infoWriter{sh})}
-	var rollouts []func(context.Context) error
-	if s.ECS() {
-		d, err := deploy.NewECS(ecsClient, s.Cluster, s.Service, slices.Concat(opts, []deploy.Option{deploy.WithContainer(s.Container), deploy.WithRollback(s.Rollback)})...)
+	conc := deploy.Concurrency(s.Concurrency)
+	if s.DryRun || s.Confirm {
+		plans, err := deploy.PlanAll(ctx, targets, img, conc)
+		var b strings.Builder
+		for _, p := range plans {
+			if p.NewImage != "" {
+				fmt.Fprintf(&b, "  %s\n", p)
+			}
+		}
+		if s.DryRun {
+			sh.Step("plan (dry run; nothing changes) for %d target(s):\n%s", len(targets), strings.TrimSuffix(b.String(), "\n"))
+			return deployError(err, s)
+		}
+		if err != nil {
+			return deployError(err, s)
+		}
+		ok, err := Confirm(ctx, b.String())
 		if err != nil {
 			return fmt.Errorf("deploy: %w", err)
 		}
-		rollouts = append(rollouts, func(ctx context.Context) error {
-			target := "ECS service " + s.Cluster + "/" + s.Service
-			return ecsHint(rollout(ctx, sh, s.DryRun, img, target, d.Plan, d.Deploy), s)
-		})
-	}
-	if s.Lambda() {
-		d, err := deploy.NewLambda(lambdaClient, s.Function, slices.Concat(opts, []deploy.Option{deploy.WithAlias(s.Alias)})...)
-		if err != nil {
-			return fmt.Errorf("deploy: %w", err)
+		if !ok {
+			return errors.New("deploy: not confirmed; nothing changed")
 		}
-		rollouts = append(rollouts, func(ctx context.Context) error {
-			return rollout(ctx, sh, s.DryRun, img, "Lambda function "+s.Function, d.Plan, d.Deploy)
-		})
 	}
-
-	// A plain group, not WithContext: one target failing must not cancel
-	// the other's rollout halfway.
-	var g errgroup.Group
-	errs := make([]error, len(rollouts))
-	for i, rollout := range rollouts {
-		g.Go(func() error {
-			errs[i] = rollout(ctx)
-			return errs[i]
-		})
+	sh.Step("deploying %s to %d target(s), %d at a time", img, len(targets), s.Concurrency)
+	outcomes, err := deploy.RunAll(ctx, targets, img, conc, deploy.WithReporter(NewReporter(log)))
+	if terr := deploy.WriteTable(out, outcomes); terr != nil && err == nil {
+		err = terr
 	}
-	_ = g.Wait() // errs holds every error, not just the first
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("deploy: %w", err)
-	}
-	return nil
+	return deployError(err, s)
 }
 
-// rollout deploys img to one target with run, or with dryRun only
-// prints what plan says would change, logging each step to sh.
-func rollout[P, R fmt.Stringer](ctx context.Context, sh *dax.Shell, dryRun bool, img deploy.Image, target string,
-	plan func(context.Context, deploy.Image) (P, error), run func(context.Context, deploy.Image) (R, error)) error {
-	if dryRun {
-		p, err := plan(ctx, img)
-		if err != nil {
-			return err
-		}
-		sh.Step("plan (dry run): %s", p)
+// deployError prefixes err, adding the setting that chooses the container
+// when err is about choosing it.
+func deployError(err error, s DeploySettings) error {
+	switch {
+	case err == nil:
 		return nil
+	case errors.Is(err, deploy.ErrNoContainer) && s.Container == "":
+		return fmt.Errorf("deploy: %w (set ECS_CONTAINER)", err)
 	}
-	sh.Step("deploying %s to %s", img, target)
-	r, err := run(ctx, img)
-	if err != nil {
-		return err
-	}
-	sh.Step("deployed: %s", r)
-	return nil
+	return fmt.Errorf("deploy: %w", err)
 }
 
-// ecsHint adds to err the setting that chooses the container, when err is
-// about choosing it.
-func ecsHint(err error, s DeploySettings) error {
-	if errors.Is(err, deploy.ErrNoContainer) && s.Container == "" {
-		return fmt.Errorf("%w (set ECS_CONTAINER)", err)
-	}
-	return err
-}
-
-// infoWriter logs each line written to it with [dax.Shell.Info]. The
-// deployers write whole lines, one per call.
-type infoWriter struct{ sh *dax.Shell }
-
-func (w infoWriter) Write(p []byte) (int, error) {
-	for line := range strings.Lines(string(p)) {
-		w.sh.Info("%s", strings.TrimSuffix(line, "\n"))
-	}
-	return len(p), nil
-}
-
-// demoTargets are the names of what the demo deploys to, all from the
-// environment DemoSetup prepares.
-type demoTargets struct {
-	Cluster, Service, Function, Alias string
-	// Repository is the image repository, REGISTRY/NAME, that the demo
-	// pushes to.
-	Repository string
-}
-
-// readDemoTargets reads the demo's names with getenv.
-func readDemoTargets(getenv func(string) string) (demoTargets, error) {
-	t := demoTargets{
-		Cluster:  getenv("ECS_CLUSTER"),
-		Service:  getenv("ECS_SERVICE"),
-		Function: getenv("LAMBDA_FUNCTION"),
-		Alias:    getenv("LAMBDA_ALIAS"),
-	}
-	registry, repo := strings.TrimSuffix(getenv("ECR_REGISTRY"), "/"), getenv("IMAGE_REPOSITORY")
-	for name, v := range map[string]string{"ECS_CLUSTER": t.Cluster, "ECS_SERVICE": t.Service, "LAMBDA_FUNCTION": t.Function, "ECR_REGISTRY": registry, "IMAGE_REPOSITORY": repo} {
-		if v == "" {
-			return t, fmt.Errorf("demo: %s is not set (the demo sets it before creating its targets)", name)
-		}
-	}
-	t.Repository = registry + "/" + repo
-	return t, nil
-}
-
-// demoPlaceholderDigest is the digest of the image the demo's targets run
-// before the first deploy. No such image exists; the sandbox does not check.
-const demoPlaceholderDigest = "sha256:0000000000000000000000000000000000000000000000000000000000000000"
-
-// demoSetupTimeout bounds creating the demo's targets.
-const demoSetupTimeout = 2 * time.Minute
-
-// EnsureDemoTargets creates, in the sandbox, the ECS cluster and service
-// and the Lambda function (with the IAM role it runs as) that the demo
-// deploys to, each only when it is missing, so running it again changes
-// nothing. Until the first deploy they run a placeholder image in the
-// pushed repository, pinned by a digest of zeros.
-//
-// # Environment
-//
-// ECS_CLUSTER, ECS_SERVICE, LAMBDA_FUNCTION, ECR_REGISTRY and
-// IMAGE_REPOSITORY, which [DemoSetup] sets, and the sandbox's AWS settings.
-func EnsureDemoTargets(ctx context.Context) error {
-	t, err := readDemoTargets(os.Getenv)
-	if err != nil {
-		return err
-	}
-	cfg, err := AWSConfig(ctx)
-	if err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	sh, err := dax.New(dax.WithLogger(os.Stderr))
-	if err != nil {
-		return err
-	}
-	return ensureDemoTargets(ctx, sh, t, ecs.NewFromConfig(cfg), iam.NewFromConfig(cfg), lambda.NewFromConfig(cfg))
-}
-
-// demoECS, demoIAM and demoLambda are the calls that create the demo's
-// targets.
-type demoECS interface {
-	DescribeClusters(context.Context, *ecs.DescribeClustersInput, ...func(*ecs.Options)) (*ecs.DescribeClustersOutput, error)
-	CreateCluster(context.Context, *ecs.CreateClusterInput, ...func(*ecs.Options)) (*ecs.CreateClusterOutput, error)
-	DescribeServices(context.Context, *ecs.DescribeServicesInput, ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
-	RegisterTaskDefinition(context.Context, *ecs.RegisterTaskDefinitionInput, ...func(*ecs.Options)) (*ecs.RegisterTaskDefinitionOutput, error)
-	CreateService(context.Context, *ecs.CreateServiceInput, ...func(*ecs.Options)) (*ecs.CreateServiceOutput, error)
-}
-
-type demoIAM interface {
-	GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error)
-	CreateRole(context.Context, *iam.CreateRoleInput, ...func(*iam.Options)) (*iam.CreateRoleOutput, error)
-}
-
-type demoLambda interface {
-	lambda.GetFunctionAPIClient
-	CreateFunction(context.Context, *lambda.CreateFunctionInput, ...func(*lambda.Options)) (*lambda.CreateFunctionOutput, error)
-}
-
-var (
-	_ demoECS    = (*ecs.Client)(nil)
-	_ demoIAM    = (*iam.Client)(nil)
-	_ demoLambda = (*lambda.Client)(nil)
-)
-
-func ensureDemoTargets(ctx context.Context, sh *dax.Shell, t demoTargets, ec demoECS, ic demoIAM, lc demoLambda) error {
-	ctx, cancel := context.WithTimeout(ctx, demoSetupTimeout)
-	defer cancel()
-	placeholder := t.Repository + "@" + demoPlaceholderDigest
-	if err := ensureDemoService(ctx, sh, t, ec, placeholder); err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	if err := ensureDemoFunction(ctx, sh, t, ic, lc, placeholder); err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	return nil
-}
-
-func ensureDemoService(ctx context.Context, sh *dax.Shell, t demoTargets, c demoECS, image string) error {
-	clusters, err := c.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{t.Cluster}})
-	if err != nil {
-		return fmt.Errorf("describe ecs cluster %s: %w", t.Cluster, err)
-	}
-	if !slices.ContainsFunc(clusters.Clusters, func(c ecstypes.Cluster) bool { return aws.ToString(c.Status) == "ACTIVE" }) {
-		if _, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: &t.Cluster}); err != nil {
-			return fmt.Errorf("create ecs cluster %s: %w", t.Cluster, err)
-		}
-		sh.Info("demo: created ECS cluster %s", t.Cluster)
-	}
-
-	services, err := c.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: &t.Cluster, Services: []string{t.Service}})
-	if err != nil {
-		return fmt.Errorf("describe ecs service %s/%s: %w", t.Cluster, t.Service, err)
-	}
-	if slices.ContainsFunc(services.Services, func(s ecstypes.Service) bool { return aws.ToString(s.Status) == "ACTIVE" }) {
-		return nil
-	}
-	td, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
-		Family: &t.Service,
-		ContainerDefinitions: []ecstypes.ContainerDefinition{{
-			Name: aws.String("app"), Image: &image, Essential: aws.Bool(true), Memory: aws.Int32(128),
-			PortMappings: []ecstypes.PortMapping{{ContainerPort: aws.Int32(8080)}},
-		}},
-	})
-	if err != nil {
-		return fmt.Errorf("register ecs task definition %s: %w", t.Service, err)
-	}
-	_, err = c.CreateService(ctx, &ecs.CreateServiceInput{
-		Cluster: &t.Cluster, ServiceName: &t.Service, DesiredCount: aws.Int32(1),
-		TaskDefinition: td.TaskDefinition.TaskDefinitionArn,
-	})
-	if err != nil {
-		return fmt.Errorf("create ecs service %s/%s: %w", t.Cluster, t.Service, err)
-	}
-	sh.Info("demo: created ECS service %s/%s running %s", t.Cluster, t.Service, image)
-	return nil
-}
-
-// lambdaTrustPolicy lets Lambda assume the demo function's role.
-var lambdaTrustPolicy = map[string]any{
-	"Version": "2012-10-17",
-	"Statement": []map[string]any{{
-		"Effect":    "Allow",
-		"Action":    "sts:AssumeRole",
-		"Principal": map[string]string{"Service": "lambda.amazonaws.com"},
-	}},
-}
-
-func ensureDemoFunction(ctx context.Context, sh *dax.Shell, t demoTargets, ic demoIAM, lc demoLambda, image string) error {
-	_, err := lc.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: &t.Function})
-	if err == nil {
-		return nil
-	}
-	var missing *lambdatypes.ResourceNotFoundException
-	if !errors.As(err, &missing) {
-		return fmt.Errorf("get lambda function %s: %w", t.Function, err)
-	}
-	role, err := ensureDemoRole(ctx, sh, ic, t.Function+"-role")
-	if err != nil {
-		return err
-	}
-	_, err = lc.CreateFunction(ctx, &lambda.CreateFunctionInput{
-		FunctionName: &t.Function,
-		PackageType:  lambdatypes.PackageTypeImage,
-		Code:         &lambdatypes.FunctionCode{ImageUri: &image},
-		Role:         &role,
-	})
-	// A conflict means the function exists after all: another run created
-	// it meanwhile, or a retried request of ours did. Either way it only
-	// has to become active.
-	var exists *lambdatypes.ResourceConflictException
-	created := err == nil
-	if err != nil && !errors.As(err, &exists) {
-		return fmt.Errorf("create lambda function %s: %w", t.Function, err)
-	}
-	// A new function takes updates only once it is active.
-	err = lambda.NewFunctionActiveV2Waiter(lc).Wait(ctx, &lambda.GetFunctionInput{FunctionName: &t.Function}, demoSetupTimeout)
-	if err != nil {
-		return fmt.Errorf("wait for lambda function %s to become active: %w", t.Function, err)
-	}
-	if created {
-		sh.Info("demo: created Lambda function %s running %s", t.Function, image)
-	}
-	return nil
-}
-
-// ensureDemoRole returns the ARN of the IAM role name that Lambda may
-// assume, creating it when it is missing.
-func ensureDemoRole(ctx context.Context, sh *dax.Shell, c demoIAM, name string) (string, error) {
-	got, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: &name})
-	if err == nil {
-		return aws.ToString(got.Role.Arn), nil
-	}
-	var missing *iamtypes.NoSuchEntityException
-	if !errors.As(err, &missing) {
-		return "", fmt.Errorf("get iam role %s: %w", name, err)
-	}
-	trust, err := json.Marshal(lambdaTrustPolicy)
-	if err != nil {
-		return "", err
-	}
-	created, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: &name, AssumeRolePolicyDocument: aws.String(string(trust))})
-	var exists *iamtypes.EntityAlreadyExistsException
-	if errors.As(err, &exists) { // created meanwhile by another run
-		got, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: &name})
+// deployImage returns the image to deploy: DEPLOY_IMAGE resolved by its
+// registry; for a dry run without it, the tag a real run would build and
+// push, pinned when the registry already holds it; else the image this
+// run pushed, as its push record says, refusing a record that belongs to
+// another repository, tag or registry.
+func deployImage(ctx context.Context, s DeploySettings, reg *deploy.Registry) (deploy.Image, error) {
+	if s.Image != "" {
+		ref, err := deploy.ParseReference(s.Image)
 		if err != nil {
-			return "", fmt.Errorf("get iam role %s: %w", name, err)
+			return ref, fmt.Errorf("DEPLOY_IMAGE: %w", err)
 		}
-		return aws.ToString(got.Role.Arn), nil
+		img, err := reg.Resolve(ctx, ref)
+		if err != nil {
+			return img, fmt.Errorf("DEPLOY_IMAGE=%q: %w", s.Image, err)
+		}
+		if !ref.Pinned() {
+			dax.Info("promoting %s, which the registry holds as %s", ref, img.Digest)
+		}
+		return img, nil
 	}
+	want, err := buildImage(ctx)
 	if err != nil {
-		return "", fmt.Errorf("create iam role %s: %w", name, err)
+		return want, err
 	}
-	sh.Info("demo: created IAM role %s", name)
-	return aws.ToString(created.Role.Arn), nil
+	if s.DryRun {
+		d, err := reg.Digest(ctx, want)
+		if err != nil {
+			return want, err
+		}
+		if d == "" {
+			dax.Info("dry run: a real run would build and push %s; the registry does not hold it yet", want)
+			return want, nil
+		}
+		dax.Info("dry run: a real run would build and push %s; the registry already holds it as %s, which the plan uses", want, d)
+		return deploy.Image{Repository: want.Repository, Digest: d}, nil
+	}
+	rec, err := LastPush()
+	if err != nil {
+		return want, err
+	}
+	if got := rec.Registry + "/" + rec.Repository + ":" + rec.Tag; got != want.String() {
+		return want, fmt.Errorf("the last push was %s, not %s, which this run builds: run push (or set DEPLOY_IMAGE to promote an image)", got, want)
+	}
+	return deploy.ParseImage(rec.Reference)
 }
 
-// DemoSummary prints what runs where after the demo's deploy: the ECS
-// service's task definition and container images, and the Lambda
-// function's image, with the version LAMBDA_ALIAS points at when set.
-//
-// # Environment
-//
-// ECS_CLUSTER, ECS_SERVICE, LAMBDA_FUNCTION and LAMBDA_ALIAS, as for
-// [Deploy].
-func DemoSummary(ctx context.Context) error {
+// buildImage returns the image build and push make, HOST/REPOSITORY:TAG,
+// by tag: the host is ECR_REGISTRY, else the one ecrLogin logged in to in
+// this process, else the proxy endpoint of an ECR token.
+func buildImage(ctx context.Context) (deploy.Image, error) {
+	is, err := ReadImageSettings(ctx, os.Getenv)
+	if err != nil {
+		return deploy.Image{}, err
+	}
+	host := ecrauth.TrimHost(os.Getenv("ECR_REGISTRY"))
+	if host == "" {
+		cfg, err := AWSConfig(ctx)
+		if err != nil {
+			return deploy.Image{}, err
+		}
+		if host, err = pushRegistry("", LoggedIn(), cfg.Region); err != nil {
+			tok, terr := ecrauth.GetToken(ctx, ecr.NewFromConfig(cfg), ecrauth.Scope{Region: cfg.Region}, time.Now)
+			if terr != nil {
+				return deploy.Image{}, fmt.Errorf("%w; and no ECR token to tell the registry: %w", err, terr)
+			}
+			host = tok.Host
+		}
+	}
+	return deploy.ParseReference(host + "/" + is.Repository + ":" + is.Tag)
+}
+
+// checkDeploy checks the deploy settings and reports whether deploy must
+// build and push first: not for a dry run, nor to promote DEPLOY_IMAGE.
+// Before a push, when ECS services are listed, it plans them with the
+// image the push will make, so that a container no service has (see
+// ECS_CONTAINER) stops the run before the build and push. Anything else
+// that goes wrong there (a missing target, no AWS access) is left to the
+// deploy, where it fails only its own target.
+func checkDeploy(ctx context.Context) (push bool, err error) {
 	s, err := ReadDeploySettings(os.Getenv)
 	if err != nil {
-		return fmt.Errorf("demo summary: %w", err)
+		return false, fmt.Errorf("deploy: %w", err)
 	}
-	cfg, err := AWSConfig(ctx)
-	if err != nil {
-		return fmt.Errorf("demo summary: %w", err)
+	if s.DryRun || s.Image != "" {
+		return false, nil
 	}
-	return writeSummary(ctx, os.Stdout, s, ecs.NewFromConfig(cfg), lambda.NewFromConfig(cfg))
+	if err := CheckPush(ctx); err != nil {
+		return false, err
+	}
+	if !s.hasKind("ecs") {
+		return true, nil
+	}
+	if err := noContainer(preflight(ctx, s)); err != nil {
+		return false, deployError(err, s)
+	}
+	return true, nil
 }
 
-// writeSummary writes to w one line per target that s names, saying what
-// it runs.
-func writeSummary(ctx context.Context, w io.Writer, s DeploySettings, ecsClient deploy.ECSAPI, lambdaClient deploy.LambdaAPI) error {
-	var lines []string
-	if s.ECS() {
-		d, err := deploy.NewECS(ecsClient, s.Cluster, s.Service)
-		if err != nil {
-			return err
-		}
-		st, err := d.Status(ctx)
-		if err != nil {
-			return fmt.Errorf("demo summary: %w", err)
-		}
-		lines = append(lines, st.String())
+// preflight plans s's targets with the image build and push will make.
+func preflight(ctx context.Context, s DeploySettings) error {
+	img, err := buildImage(ctx)
+	if err != nil {
+		return err
 	}
-	if s.Lambda() {
-		d, err := deploy.NewLambda(lambdaClient, s.Function, deploy.WithAlias(s.Alias))
-		if err != nil {
-			return err
-		}
-		st, err := d.Status(ctx)
-		if err != nil {
-			return fmt.Errorf("demo summary: %w", err)
-		}
-		lines = append(lines, st.String())
+	env, err := newDeployEnv(ctx, s, false)
+	if err != nil {
+		return err
 	}
-	_, err := fmt.Fprintln(w, strings.Join(lines, "\n"))
+	_, err = deploy.PlanAll(ctx, env.targets, img, deploy.Concurrency(s.Concurrency))
 	return err
+}
+
+// noContainer returns the errors joined in err that match
+// [deploy.ErrNoContainer], joined, or nil when there are none.
+func noContainer(err error) error {
+	var joined interface{ Unwrap() []error }
+	if !errors.As(err, &joined) {
+		if errors.Is(err, deploy.ErrNoContainer) {
+			return err
+		}
+		return nil
+	}
+	var bad []error
+	for _, e := range joined.Unwrap() {
+		if errors.Is(e, deploy.ErrNoContainer) {
+			bad = append(bad, e)
+		}
+	}
+	return errors.Join(bad...)
+}
+
+// Status prints what each target the environment names runs now, one row
+// each: the image, the ECS task definition with running, desired and
+// pending counts and the last event, or the Lambda version, alias and
+// last update status.
+//
+// # Environment
+//
+// The targets and their settings as for [ReadDeploySettings].
+func Status(ctx context.Context) error {
+	s, err := ReadDeploySettings(os.Getenv)
+	if err != nil {
+		return fmt.Errorf("status: %w", err)
+	}
+	env, err := newDeployEnv(ctx, s, false)
+	if err != nil {
+		return fmt.Errorf("status: %w", err)
+	}
+	return writeStatus(ctx, os.Stdout, s, env.targets)
+}
+
+// writeStatus writes the status table of targets to w.
+func writeStatus(ctx context.Context, w io.Writer, s DeploySettings, targets []deploy.Target) error {
+	sts, err := deploy.StatusAll(ctx, targets, deploy.Concurrency(s.Concurrency))
+	if terr := deploy.WriteStatusTable(w, sts); terr != nil && err == nil {
+		err = terr
+	}
+	if err != nil {
+		return fmt.Errorf("status: %w", err)
+	}
+	return nil
 }

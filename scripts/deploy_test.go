@@ -2,53 +2,83 @@ package scripts
 
 import (
 	"context"
-	"crypto/rand"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/term"
 
-	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/deploy"
-	"github.com/godax/godax/scripts/sandbox/sandboxtest"
 )
+
+const (
+	ecsARN    = "arn:aws:ecs:eu-west-1:111122223333:service/prod/web"
+	lambdaARN = "arn:aws:lambda:us-east-1:444455556666:function:api:live"
+)
+
+func mustARN(t *testing.T, s string) deploy.ARN {
+	t.Helper()
+	a, err := deploy.ParseARN(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
 
 func TestReadDeploySettings_ReadsEveryVariable(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{
-		"ECS_CLUSTER": "prod", "ECS_SERVICE": "web", "ECS_CONTAINER": "app",
-		"LAMBDA_FUNCTION": "api", "LAMBDA_ALIAS": "live",
-		"DEPLOY_TIMEOUT": "90s", "DRY_RUN": "1", "DEPLOY_ROLLBACK": "true",
+		"DEPLOY_TARGETS": ecsARN + ",\n " + lambdaARN,
+		"ECS_CLUSTER":    "prod", "ECS_SERVICE": "api", "ECS_CONTAINER": "app",
+		"LAMBDA_FUNCTION": "worker", "LAMBDA_ALIAS": "live",
+		"DEPLOY_IMAGE": "127.0.0.1:5000/web:v1", "DEPLOY_ROLE": "ci/deployer", "DEPLOY_CONCURRENCY": "3",
+		"DEPLOY_TIMEOUT": "90s", "DRY_RUN": "1", "DEPLOY_ROLLBACK": "true", "DEPLOY_CONFIRM": "yes",
 	}
-	got, err := ReadDeploySettings(func(k string) string { return env[k] })
+	got, err := ReadDeploySettings(envOf(env))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := DeploySettings{Cluster: "prod", Service: "web", Container: "app", Function: "api", Alias: "live",
-		Timeout: 90 * time.Second, DryRun: true, Rollback: true}
+	want := DeploySettings{
+		Targets: []TargetRef{
+			{ARN: mustARN(t, ecsARN), Name: ecsARN, Source: "DEPLOY_TARGETS line 1"},
+			{ARN: mustARN(t, lambdaARN), Name: lambdaARN, Source: "DEPLOY_TARGETS line 2"},
+			{ARN: deploy.ARN{Service: "ecs", Resource: "service/prod/api"}, Name: "ecs service prod/api", Source: "ECS_CLUSTER/ECS_SERVICE"},
+			{ARN: deploy.ARN{Service: "lambda", Resource: "function:worker"}, Name: "lambda function worker", Source: "LAMBDA_FUNCTION"},
+		},
+		Container: "app", Alias: "live", Image: "127.0.0.1:5000/web:v1", Role: "ci/deployer", Concurrency: 3,
+		Timeout: 90 * time.Second, DryRun: true, Rollback: true, Confirm: true,
+	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("settings (-want +got):\n%s", diff)
 	}
 }
 
-func TestReadDeploySettings_DefaultsToTenMinutesNoDryRunNoRollback(t *testing.T) {
+func TestReadDeploySettings_DefaultsToTenMinutesEightAtOnceNoDryRunNoRollback(t *testing.T) {
 	t.Parallel()
-	env := map[string]string{"LAMBDA_FUNCTION": "api"}
-	got, err := ReadDeploySettings(func(k string) string { return env[k] })
+	got, err := ReadDeploySettings(envOf(map[string]string{"LAMBDA_FUNCTION": "api"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(DeploySettings{Function: "api", Timeout: 10 * time.Minute}, got); diff != "" {
+	want := DeploySettings{
+		Targets:     []TargetRef{{ARN: deploy.ARN{Service: "lambda", Resource: "function:api"}, Name: "lambda function api", Source: "LAMBDA_FUNCTION"}},
+		Concurrency: 8, Timeout: 10 * time.Minute,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("settings (-want +got):\n%s", diff)
 	}
-	if got.ECS() || !got.Lambda() {
-		t.Errorf("ECS() = %v, Lambda() = %v; want false, true", got.ECS(), got.Lambda())
+}
+
+func TestReadDeploySettings_TimeoutTakesPlainSeconds(t *testing.T) {
+	t.Parallel()
+	got, err := ReadDeploySettings(envOf(map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_TIMEOUT": "10"}))
+	if err != nil || got.Timeout != 10*time.Second {
+		t.Fatalf("DEPLOY_TIMEOUT=10: timeout %s, error %v; want 10s", got.Timeout, err)
 	}
 }
 
@@ -58,245 +88,219 @@ func TestReadDeploySettings_RejectsBadSettingsNamingTheVariable(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{map[string]string{}, "nothing to deploy to: set ECS_CLUSTER and ECS_SERVICE, or LAMBDA_FUNCTION, or both"},
+		{map[string]string{}, "nothing to deploy to: set DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE, or LAMBDA_FUNCTION"},
 		{map[string]string{"ECS_CLUSTER": "prod"}, `ECS_CLUSTER="prod" is set but ECS_SERVICE is not: set both to deploy to ECS`},
 		{map[string]string{"ECS_SERVICE": "web", "LAMBDA_FUNCTION": "api"}, `ECS_SERVICE="web" is set but ECS_CLUSTER is not: set both to deploy to ECS`},
-		{map[string]string{"ECS_CONTAINER": "app", "LAMBDA_FUNCTION": "api"}, `ECS_CONTAINER="app" is set but ECS_CLUSTER and ECS_SERVICE are not`},
-		{map[string]string{"LAMBDA_ALIAS": "live", "ECS_CLUSTER": "prod", "ECS_SERVICE": "web"}, `LAMBDA_ALIAS="live" is set but LAMBDA_FUNCTION is not`},
-		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_TIMEOUT": "10"}, `DEPLOY_TIMEOUT="10": want a positive Go duration such as 90s or 15m`},
-		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_TIMEOUT": "-1m"}, `DEPLOY_TIMEOUT="-1m": want a positive Go duration such as 90s or 15m`},
+		{map[string]string{"ECS_CONTAINER": "app", "LAMBDA_FUNCTION": "api"}, `ECS_CONTAINER="app" is set but no ECS service is listed (DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE)`},
+		{map[string]string{"LAMBDA_ALIAS": "live", "ECS_CLUSTER": "prod", "ECS_SERVICE": "web"}, `LAMBDA_ALIAS="live" is set but no Lambda function is listed (DEPLOY_TARGETS or LAMBDA_FUNCTION)`},
+		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_TIMEOUT": "soon"}, `DEPLOY_TIMEOUT="soon": want a positive duration such as 90s or 15m, or seconds`},
+		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_TIMEOUT": "-1m"}, `DEPLOY_TIMEOUT="-1m": want a positive duration such as 90s or 15m, or seconds`},
+		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_CONCURRENCY": "0"}, `DEPLOY_CONCURRENCY="0": want a whole number of targets at once, 1 or more`},
+		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_ROLE": "arn:aws:iam::111122223333:role/x"}, `DEPLOY_ROLE="arn:aws:iam::111122223333:role/x": give the role's name (it is assumed in each target's account), not an ARN`},
+		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_IMAGE": "web"}, `DEPLOY_IMAGE: image "web": want REPOSITORY@sha256:<64 hex digits> or REPOSITORY:TAG`},
 		{map[string]string{"LAMBDA_FUNCTION": "api", "DRY_RUN": "maybe"}, `DRY_RUN="maybe": want 1 (on) or 0 (off)`},
 		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_ROLLBACK": "2"}, `DEPLOY_ROLLBACK="2": want 1 (on) or 0 (off)`},
+		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_CONFIRM": "please"}, `DEPLOY_CONFIRM="please": want 1 (on) or 0 (off)`},
+		{map[string]string{"LAMBDA_FUNCTION": "a:b"}, `LAMBDA_FUNCTION="a:b": want a function name or ARN`},
 	}
 	for _, tt := range tests {
-		_, err := ReadDeploySettings(func(k string) string { return tt.env[k] })
+		_, err := ReadDeploySettings(envOf(tt.env))
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("%v: error %v, want %q", tt.env, err, tt.want)
 		}
 	}
 }
 
+func TestReadDeploySettings_ReadsATargetFileWithCommentsAndBlankLines(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "fleet.txt")
+	text := "# production\n\n" + ecsARN + "   # the web service\n\t" + lambdaARN + "\n\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadDeploySettings(envOf(map[string]string{"DEPLOY_TARGETS": "@" + path}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []TargetRef{
+		{ARN: mustARN(t, ecsARN), Name: ecsARN, Source: path + ":3"},
+		{ARN: mustARN(t, lambdaARN), Name: lambdaARN, Source: path + ":4"},
+	}
+	if diff := cmp.Diff(want, got.Targets); diff != "" {
+		t.Errorf("targets (-want +got):\n%s", diff)
+	}
+}
+
+func TestReadDeploySettings_MalformedEntryNamesTheEntryAndItsLine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fleet.txt")
+	if err := os.WriteFile(path, []byte(ecsARN+"\n# ok so far\narn:aws:ecs:eu-west-1:1111:service/prod/web\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ targets, want string }{
+		{"@" + path, path + `:3: "arn:aws:ecs:eu-west-1:1111:service/prod/web": account "1111" is not a 12-digit account id`},
+		{"@" + filepath.Join(dir, "none.txt"), `DEPLOY_TARGETS="@` + filepath.Join(dir, "none.txt") + `": open ` + filepath.Join(dir, "none.txt") + `: no such file or directory`},
+		{ecsARN + "\nweb", `DEPLOY_TARGETS line 2: "web" is not an ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE or arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS])`},
+		{"arn:aws:s3:::bucket", `DEPLOY_TARGETS line 1: "arn:aws:s3:::bucket": s3 is not a kind of target this deploy knows (want ecs or lambda)`},
+		{"arn:aws:ecs:mars-1:111122223333:service/prod/web", `DEPLOY_TARGETS line 1: "arn:aws:ecs:mars-1:111122223333:service/prod/web": "mars-1" is not a known AWS region`},
+		{"arn:aws:ecs:eu-west-1:111122223333:service/web", `DEPLOY_TARGETS line 1: "arn:aws:ecs:eu-west-1:111122223333:service/web" is not an ECS service ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE)`},
+		{"arn:aws:lambda:eu-west-1:111122223333:function:api:7", `DEPLOY_TARGETS line 1: "arn:aws:lambda:eu-west-1:111122223333:function:api:7": qualifier "7" is not an alias (a version cannot be deployed to)`},
+		{"arn:aws-cn:lambda:eu-west-1:111122223333:function:api", `DEPLOY_TARGETS line 1: "arn:aws-cn:lambda:eu-west-1:111122223333:function:api": region eu-west-1 is in partition aws, not aws-cn`},
+		{ecsARN + ", " + ecsARN, `DEPLOY_TARGETS line 1: "` + ecsARN + `" is listed twice (first at DEPLOY_TARGETS line 1)`},
+		{" , \n# nothing\n", `DEPLOY_TARGETS=", \n# nothing" lists no target`},
+	}
+	for _, tt := range tests {
+		_, err := ReadDeploySettings(envOf(map[string]string{"DEPLOY_TARGETS": tt.targets}))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("DEPLOY_TARGETS=%q:\n got %v\nwant %s", tt.targets, err, tt.want)
+		}
+	}
+}
+
+func FuzzParseTargetList(f *testing.F) {
+	for _, s := range []string{ecsARN, lambdaARN + "," + ecsARN, "# c\n\n" + lambdaARN, "arn:aws:ecs:::", "arn:aws:lambda:us-east-1:111122223333:function::x", "arn:aws:ecs:us-east-1:111122223333:service/a/b/c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		refs, err := parseTargetList(text, "DEPLOY_TARGETS", false)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") || !strings.HasPrefix(err.Error(), "DEPLOY_TARGETS line ") {
+				t.Fatalf("error %q is not one line naming the line", err)
+			}
+			return
+		}
+		for _, r := range refs {
+			again, err := parseTarget(r.Name, deployKinds(DeploySettings{}, nil))
+			if err != nil || again.ARN != r.ARN {
+				t.Fatalf("%q parsed as %+v, which reads back as %+v, %v", r.Name, r.ARN, again.ARN, err)
+			}
+		}
+	})
+}
+
 // TestDeploy_ChecksSettingsBeforeAnyNetworkCall points AWS at a closed
 // port: a network call would fail differently, and slowly.
 func TestDeploy_ChecksSettingsBeforeAnyNetworkCall(t *testing.T) {
-	for _, k := range []string{"ECS_CLUSTER", "ECS_CONTAINER", "LAMBDA_FUNCTION", "LAMBDA_ALIAS", "DEPLOY_TIMEOUT", "DRY_RUN", "DEPLOY_ROLLBACK"} {
+	for _, k := range []string{"ECS_CLUSTER", "ECS_SERVICE", "ECS_CONTAINER", "LAMBDA_FUNCTION", "LAMBDA_ALIAS", "DEPLOY_TIMEOUT", "DRY_RUN",
+		"DEPLOY_ROLLBACK", "DEPLOY_IMAGE", "DEPLOY_ROLE", "DEPLOY_CONCURRENCY", "DEPLOY_CONFIRM"} {
 		t.Setenv(k, "")
 	}
-	t.Setenv("ECS_SERVICE", "web")
+	t.Setenv("DEPLOY_TARGETS", ecsARN+"\narn:aws:ecs:eu-west-1:111122223333:cluster/prod")
 	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
-	err := Deploy(context.Background())
-	want := `deploy: ECS_SERVICE="web" is set but ECS_CLUSTER is not: set both to deploy to ECS`
-	if err == nil || err.Error() != want {
-		t.Fatalf("error %v, want %q", err, want)
-	}
-}
-
-// sandboxClients returns clients for the sandbox's moto, with its static
-// keys and nothing from this process's environment.
-func sandboxClients(t *testing.T) (*ecs.Client, *iam.Client, *lambda.Client, string) {
-	t.Helper()
-	st := sandboxtest.Require(t)
-	cfg := sandboxtest.AWSConfig(t, st)
-	return ecs.NewFromConfig(cfg), iam.NewFromConfig(cfg), lambda.NewFromConfig(cfg), st.RegistryHost()
-}
-
-// demoFixture is a set of demo targets with names of their own (moto's
-// state is shared between tests) and clients to reach them.
-type demoFixture struct {
-	targets demoTargets
-	ecs     *ecs.Client
-	iam     *iam.Client
-	lambda  *lambda.Client
-}
-
-func newDemoFixture(t *testing.T) demoFixture {
-	t.Helper()
-	ec, ic, lc, registry := sandboxClients(t)
-	name := "godax-test-" + strings.ToLower(rand.Text()[:8])
-	env := map[string]string{
-		"ECS_CLUSTER": name, "ECS_SERVICE": name, "LAMBDA_FUNCTION": name,
-		"ECR_REGISTRY": registry, "IMAGE_REPOSITORY": name,
-	}
-	targets, err := readDemoTargets(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return demoFixture{targets: targets, ecs: ec, iam: ic, lambda: lc}
-}
-
-// ensure runs ensureDemoTargets and returns what it logged.
-func (f demoFixture) ensure(t *testing.T) string {
-	t.Helper()
-	var log strings.Builder
-	sh, err := dax.New(dax.WithLogger(&log))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ensureDemoTargets(context.Background(), sh, f.targets, f.ecs, f.iam, f.lambda); err != nil {
-		t.Fatal(err)
-	}
-	return log.String()
-}
-
-func (f demoFixture) settings() DeploySettings {
-	return DeploySettings{Cluster: f.targets.Cluster, Service: f.targets.Service, Function: f.targets.Function, Timeout: time.Minute}
-}
-
-func (f demoFixture) summary(t *testing.T, s DeploySettings) string {
-	t.Helper()
-	var b strings.Builder
-	if err := writeSummary(context.Background(), &b, s, f.ecs, f.lambda); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
-
-// randomImage returns a made-up image in the fixture's repository.
-func (f demoFixture) randomImage(t *testing.T) deploy.Image {
-	t.Helper()
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	img, err := deploy.ParseImage(fmt.Sprintf("%s@sha256:%x", f.targets.Repository, b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
-}
-
-func TestEnsureDemoTargets_Sandbox_CreatesWhatIsMissingOnlyOnce(t *testing.T) {
-	t.Parallel()
-	f := newDemoFixture(t)
-	first := f.ensure(t)
-	for _, want := range []string{"created ECS cluster", "created ECS service", "created IAM role", "created Lambda function"} {
-		if !strings.Contains(first, want) {
-			t.Errorf("first run's log lacks %q:\n%s", want, first)
-		}
-	}
-	if second := f.ensure(t); second != "" {
-		t.Errorf("second run created something:\n%s", second)
-	}
-	placeholder := f.targets.Repository + "@" + demoPlaceholderDigest
-	want := fmt.Sprintf("ecs service %[1]s/%[1]s -> task definition %[1]s:1 -> app=%[2]s (1/1 running)\n"+
-		"lambda function %[1]s -> %[2]s (last update Successful)\n", f.targets.Cluster, placeholder)
-	if diff := cmp.Diff(want, f.summary(t, f.settings())); diff != "" {
-		t.Errorf("summary after setup (-want +got):\n%s", diff)
-	}
-}
-
-func TestEnsureDemoTargets_Sandbox_ConcurrentRunsAllSucceed(t *testing.T) {
-	t.Parallel()
-	f := newDemoFixture(t)
-	var wg sync.WaitGroup
-	logs := make([]strings.Builder, 4)
-	errs := make([]error, len(logs))
-	for i := range logs {
-		wg.Go(func() {
-			sh, err := dax.New(dax.WithLogger(&logs[i]))
-			if err == nil {
-				err = ensureDemoTargets(context.Background(), sh, f.targets, f.ecs, f.iam, f.lambda)
-			}
-			errs[i] = err
-		})
-	}
-	wg.Wait()
-	created := 0
-	for i := range logs {
-		if errs[i] != nil {
-			t.Errorf("run %d: %v", i, errs[i])
-		}
-		created += strings.Count(logs[i].String(), "created Lambda function")
-	}
-	if created != 1 {
-		t.Errorf("%d runs say they created the Lambda function, want 1", created)
-	}
-	if got := f.summary(t, f.settings()); !strings.Contains(got, "lambda function "+f.targets.Function+" -> ") {
-		t.Errorf("summary after concurrent setup:\n%s", got)
-	}
-}
-
-func TestRunDeploy_Sandbox_RollsOutToBothTargetsAtOnce(t *testing.T) {
-	t.Parallel()
-	f := newDemoFixture(t)
-	f.ensure(t)
-	img := f.randomImage(t)
-	s := f.settings()
-	s.Alias = "live"
-	var log strings.Builder
-	if err := RunDeploy(context.Background(), s, img, f.ecs, f.lambda, &log); err != nil {
-		t.Fatalf("deploy: %v\nlog:\n%s", err, log.String())
-	}
-	t.Logf("deploy log:\n%s", log.String())
-	want := fmt.Sprintf("ecs service %[1]s/%[1]s -> task definition %[1]s:2 -> app=%[2]s (1/1 running)\n"+
-		"lambda function %[1]s -> %[2]s (last update Successful, alias live -> version 1)\n", f.targets.Cluster, img)
-	if diff := cmp.Diff(want, f.summary(t, s)); diff != "" {
-		t.Errorf("summary after deploy (-want +got):\n%s\nlog:\n%s", diff, log.String())
-	}
-	for _, line := range []string{"deployed: ecs service", "deployed: lambda function", "stable on " + f.targets.Service + ":2"} {
-		if !strings.Contains(log.String(), line) {
-			t.Errorf("log lacks %q:\n%s", line, log.String())
+	for name, step := range map[string]func(context.Context) error{"deploy": Deploy, "status": Status} {
+		err := step(context.Background())
+		want := name + `: DEPLOY_TARGETS line 2: "arn:aws:ecs:eu-west-1:111122223333:cluster/prod" is not an ECS service ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE)`
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: error %v, want %q", name, err, want)
 		}
 	}
 }
 
-func TestRunDeploy_Sandbox_DryRunPrintsThePlanAndChangesNothing(t *testing.T) {
+func TestAskYesNo_OnlyYesGoesAhead(t *testing.T) {
 	t.Parallel()
-	f := newDemoFixture(t)
-	f.ensure(t)
-	before := f.summary(t, f.settings())
-	img := f.randomImage(t)
-	s := f.settings()
-	s.DryRun = true
-	var log strings.Builder
-	if err := RunDeploy(context.Background(), s, img, f.ecs, f.lambda, &log); err != nil {
+	for answer, want := range map[string]bool{"y\n": true, "YES\n": true, "\n": false, "n\n": false, "": false, "yep\n": false} {
+		var shown strings.Builder
+		got, err := askYesNo(context.Background(), strings.NewReader(answer), &shown, "the plan\n")
+		if err != nil || got != want {
+			t.Errorf("answer %q: %v, %v; want %v", answer, got, err, want)
+		}
+		if shown.String() != "the plan\nDeploy? [y/N] " {
+			t.Errorf("answer %q: showed %q", answer, shown.String())
+		}
+	}
+}
+
+func TestConfirmOnTerminal_RefusesWithoutATerminal(t *testing.T) {
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		t.Skip("standard input is a terminal here")
+	}
+	ok, err := ConfirmOnTerminal(context.Background(), "plan")
+	if ok || err == nil || !strings.Contains(err.Error(), "not a terminal: refusing") {
+		t.Errorf("ConfirmOnTerminal without a terminal = %v, %v; want a refusal", ok, err)
+	}
+}
+
+// countingTarget is a deploy.Target that counts its deploys.
+type countingTarget struct {
+	mu      sync.Mutex
+	name    string
+	deploys int
+}
+
+func (c *countingTarget) String() string { return c.name }
+func (c *countingTarget) Plan(_ context.Context, img deploy.Image) (deploy.Plan, error) {
+	return deploy.Plan{Target: c.name, OldImage: "old", NewImage: img.String()}, nil
+}
+func (c *countingTarget) Deploy(_ context.Context, img deploy.Image) (deploy.Result, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.deploys++
+	return deploy.Result{Plan: deploy.Plan{Target: c.name, OldImage: "old", NewImage: img.String()}}, nil
+}
+func (c *countingTarget) Status(context.Context) (deploy.Status, error) { return deploy.Status{}, nil }
+func (c *countingTarget) Rollback(context.Context, deploy.Result) error { return nil }
+
+func TestRunDeploy_ConfirmSeesThePlanAndNoStopsEveryChange(t *testing.T) {
+	img, err := deploy.ParseImage("127.0.0.1:5000/web@sha256:" + strings.Repeat("c", 64))
+	if err != nil {
 		t.Fatal(err)
 	}
-	placeholder := f.targets.Repository + "@" + demoPlaceholderDigest
-	for _, line := range []string{
-		fmt.Sprintf("plan (dry run): ecs service %[1]s/%[1]s, container app (task definition %[1]s:1): %[2]s -> %[3]s", f.targets.Cluster, placeholder, img),
-		fmt.Sprintf("plan (dry run): lambda function %s: %s -> %s", f.targets.Function, placeholder, img),
+	saved := Confirm
+	t.Cleanup(func() { Confirm = saved })
+	for _, yes := range []bool{false, true} {
+		a, b := &countingTarget{name: "a"}, &countingTarget{name: "b"}
+		var seen string
+		Confirm = func(_ context.Context, plan string) (bool, error) { seen = plan; return yes, nil }
+		s := DeploySettings{Confirm: true, Concurrency: 2, Timeout: time.Minute}
+		var out, log strings.Builder
+		err := RunDeploy(context.Background(), s, []deploy.Target{a, b}, img, &out, &log)
+		wantPlan := "  a: old -> " + img.String() + "\n  b: old -> " + img.String() + "\n"
+		if seen != wantPlan {
+			t.Errorf("confirm %v: shown plan %q, want %q", yes, seen, wantPlan)
+		}
+		want := 0
+		if yes {
+			want = 1
+		}
+		if a.deploys != want || b.deploys != want {
+			t.Errorf("confirm %v: deploys %d and %d, want %d each", yes, a.deploys, b.deploys, want)
+		}
+		if yes != (err == nil) || (!yes && !strings.Contains(fmt.Sprint(err), "not confirmed; nothing changed")) {
+			t.Errorf("confirm %v: error %v", yes, err)
+		}
+	}
+	Confirm = func(context.Context, string) (bool, error) { return false, errors.New("no terminal") }
+	c := &countingTarget{name: "c"}
+	err = RunDeploy(context.Background(), DeploySettings{Confirm: true, Concurrency: 1}, []deploy.Target{c}, img, new(strings.Builder), new(strings.Builder))
+	if err == nil || c.deploys != 0 {
+		t.Errorf("confirm failing: error %v, %d deploys; want an error and none", err, c.deploys)
+	}
+}
+
+func TestDeployImage_RefusesAPushRecordOfAnotherRepositoryOrTag(t *testing.T) {
+	t.Setenv("GODAX_STATE_DIR", t.TempDir())
+	t.Setenv("ECR_REGISTRY", "127.0.0.1:5000")
+	t.Setenv("IMAGE_REPOSITORY", "web")
+	t.Setenv("IMAGE_TAG", "v2")
+	d := "sha256:" + strings.Repeat("d", 64)
+	for _, tt := range []struct {
+		repo, tag, want string
+	}{
+		{"web", "v1", "the last push was 127.0.0.1:5000/web:v1, not 127.0.0.1:5000/web:v2, which this run builds"},
+		{"api", "v2", "the last push was 127.0.0.1:5000/api:v2, not 127.0.0.1:5000/web:v2, which this run builds"},
+		{"web", "v2", ""},
 	} {
-		if !strings.Contains(log.String(), line) {
-			t.Errorf("log lacks %q:\n%s", line, log.String())
+		rec := PushRecord{Registry: "127.0.0.1:5000", Repository: tt.repo, Tag: tt.tag, Digest: d, Reference: "127.0.0.1:5000/" + tt.repo + "@" + d}
+		if err := writePushRecord(rec); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if diff := cmp.Diff(before, f.summary(t, f.settings())); diff != "" {
-		t.Errorf("a dry run changed the targets (-before +after):\n%s", diff)
-	}
-}
-
-func TestRunDeploy_Sandbox_ReportsEveryTargetThatFailed(t *testing.T) {
-	t.Parallel()
-	f := newDemoFixture(t)
-	f.ensure(t)
-	s := f.settings()
-	s.Service, s.Function = "missing-"+s.Service, "missing-"+s.Function
-	err := RunDeploy(context.Background(), s, f.randomImage(t), f.ecs, f.lambda, new(strings.Builder))
-	for _, want := range []string{
-		fmt.Sprintf("ecs service %s/%s not found", s.Cluster, s.Service),
-		fmt.Sprintf("lambda function %s not found", s.Function),
-	} {
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("error %v, want it to contain %q", err, want)
+		img, err := deployImage(context.Background(), DeploySettings{}, nil)
+		switch {
+		case tt.want == "" && (err != nil || img.String() != rec.Reference):
+			t.Errorf("record of %s:%s: %v, %v; want %s", tt.repo, tt.tag, img, err, rec.Reference)
+		case tt.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.want)):
+			t.Errorf("record of %s:%s: error %v, want %q", tt.repo, tt.tag, err, tt.want)
 		}
-	}
-}
-
-func TestRunDeploy_Sandbox_SuggestsEcsContainerWhenNoContainerUsesTheRepository(t *testing.T) {
-	t.Parallel()
-	f := newDemoFixture(t)
-	f.ensure(t)
-	s := f.settings()
-	s.Function = ""
-	img, err := deploy.ParseImage("127.0.0.1:5000/elsewhere@" + demoPlaceholderDigest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = RunDeploy(context.Background(), s, img, f.ecs, f.lambda, new(strings.Builder))
-	if err == nil || !strings.HasSuffix(err.Error(), "(set ECS_CONTAINER)") {
-		t.Fatalf("error %v, want a hint to set ECS_CONTAINER", err)
-	}
-	s.Container = "app"
-	if err := RunDeploy(context.Background(), s, img, f.ecs, f.lambda, new(strings.Builder)); err != nil {
-		t.Fatalf("with ECS_CONTAINER=app: %v", err)
 	}
 }

@@ -24,136 +24,111 @@ type ECSAPI interface {
 
 var _ ECSAPI = (*ecs.Client)(nil)
 
-// ECS deploys images to one ECS service. Make one with [NewECS].
+// ECS deploys images to one ECS service. Make one with [NewECS] or
+// [NewECSFromARN].
 type ECS struct {
 	client  ECSAPI
 	cluster string
 	service string
-	s       settings
+	s       ecsSettings
 }
 
-// NewECS returns a deployer for service in cluster, talking to ECS through
-// client. It uses [WithTimeout], [WithProgress], [WithPollInterval],
-// [WithContainer] and [WithRollback]; it fails when cluster or service is
-// empty or an option is invalid.
-func NewECS(client ECSAPI, cluster, service string, opts ...Option) (*ECS, error) {
+// NewECS returns a target for service in cluster, talking to ECS through
+// client. It takes every [Option] and [WithContainer]; it fails when
+// cluster or service is empty or an option is invalid.
+func NewECS(client ECSAPI, cluster, service string, opts ...ECSOption) (*ECS, error) {
 	if client == nil {
 		return nil, errors.New("ecs deploy: client is nil")
 	}
 	if cluster == "" || service == "" {
 		return nil, fmt.Errorf("ecs deploy: cluster %q and service %q must both be set", cluster, service)
 	}
-	s, err := newSettings(6*time.Second, 30*time.Second, opts)
-	if err != nil {
-		return nil, fmt.Errorf("ecs deploy %s/%s: %w", cluster, service, err)
+	s := ecsSettings{settings: baseSettings(6*time.Second, 30*time.Second)}
+	for _, opt := range opts {
+		if err := opt.applyECS(&s); err != nil {
+			return nil, fmt.Errorf("ecs deploy %s/%s: %w", cluster, service, err)
+		}
+	}
+	if s.name == "" {
+		s.name = "ecs service " + cluster + "/" + service
 	}
 	return &ECS{client: client, cluster: cluster, service: service, s: s}, nil
 }
 
-// ECSPlan is the change an [ECS] deployer makes, or would make.
-type ECSPlan struct {
-	Cluster string
-	Service string
-	// TaskDefinition is the ARN of the task definition the service runs now.
-	TaskDefinition string
-	// Container is the name of the container whose image changes.
-	Container string
-	// OldImage and NewImage are that container's image before and after.
-	OldImage string
-	NewImage string
-}
-
-// String describes the plan on one line.
-func (p ECSPlan) String() string {
-	if p.OldImage == p.NewImage {
-		return fmt.Sprintf("ecs service %s/%s, container %s (task definition %s): already runs %s; nothing to change",
-			p.Cluster, p.Service, p.Container, shortTaskDefinition(p.TaskDefinition), p.NewImage)
+// ECSService returns the cluster and service an ECS service ARN,
+// arn:PARTITION:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE, names. It
+// does no network work.
+func ECSService(a ARN) (cluster, service string, err error) {
+	parts := strings.Split(a.Resource, "/")
+	if a.Service != "ecs" || len(parts) != 3 || parts[0] != "service" || parts[1] == "" || parts[2] == "" {
+		return "", "", fmt.Errorf("%q is not an ECS service ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE)", a.String())
 	}
-	return fmt.Sprintf("ecs service %s/%s, container %s (task definition %s): %s -> %s",
-		p.Cluster, p.Service, p.Container, shortTaskDefinition(p.TaskDefinition), p.OldImage, p.NewImage)
+	return parts[1], parts[2], nil
 }
 
-// ECSResult is the outcome of [ECS.Deploy].
-type ECSResult struct {
-	ECSPlan
-	// NewTaskDefinition is the ARN of the revision registered for the new
-	// image; empty when the deploy failed before registering it.
-	NewTaskDefinition string
-	// RolledBack reports that the service was pointed back at
-	// [ECSPlan.TaskDefinition] after the rollout failed.
-	RolledBack bool
-	// Unchanged reports that the container already ran the image, so no
-	// revision was registered and NewTaskDefinition is the current one.
-	Unchanged bool
-}
-
-// String describes the outcome on one line.
-func (r ECSResult) String() string {
-	if r.RolledBack {
-		return fmt.Sprintf("ecs service %s/%s is back on %s (%s did not roll out)",
-			r.Cluster, r.Service, shortTaskDefinition(r.TaskDefinition), shortTaskDefinition(r.NewTaskDefinition))
+// NewECSFromARN returns a target for the ECS service a names (see
+// [ECSService]), called by its ARN, talking to ECS through client, which
+// must act in the ARN's account and region.
+func NewECSFromARN(client ECSAPI, a ARN, opts ...ECSOption) (*ECS, error) {
+	cluster, service, err := ECSService(a)
+	if err != nil {
+		return nil, err
 	}
-	s := fmt.Sprintf("ecs service %s/%s runs %s, container %s: %s",
-		r.Cluster, r.Service, shortTaskDefinition(r.NewTaskDefinition), r.Container, r.NewImage)
-	if r.Unchanged {
-		s += " (unchanged)"
-	}
-	return s
+	return NewECS(client, cluster, service, append([]ECSOption{WithName(a.String())}, opts...)...)
 }
 
-// ECSStatus is what an ECS service runs now.
-type ECSStatus struct {
-	Cluster string
-	Service string
-	// TaskDefinition is the ARN of the service's task definition.
-	TaskDefinition string
-	// Images maps each container's name to its image.
-	Images map[string]string
-	// Running and Desired are the service's task counts.
-	Running int32
-	Desired int32
-}
+// String names the service: its ARN when made from one, else "ecs service
+// CLUSTER/SERVICE", or what [WithName] set.
+func (d *ECS) String() string { return d.s.name }
 
-// String describes the status on one line: service, task definition,
-// container images by name, and task counts.
-func (st ECSStatus) String() string {
-	var images []string
-	for _, name := range slices.Sorted(maps.Keys(st.Images)) {
-		images = append(images, name+"="+st.Images[name])
-	}
-	return fmt.Sprintf("ecs service %s/%s -> task definition %s -> %s (%d/%d running)",
-		st.Cluster, st.Service, shortTaskDefinition(st.TaskDefinition), strings.Join(images, ", "), st.Running, st.Desired)
-}
-
-// Status reads which task definition and images the service runs.
-func (d *ECS) Status(ctx context.Context) (ECSStatus, error) {
+// Status reads which task definition and images the service runs, its
+// task counts and its last event.
+func (d *ECS) Status(ctx context.Context) (Status, error) {
 	svc, td, err := d.current(ctx)
 	if err != nil {
-		return ECSStatus{}, err
+		return Status{}, err
 	}
-	st := ECSStatus{
-		Cluster:        d.cluster,
-		Service:        d.service,
-		TaskDefinition: aws.ToString(svc.TaskDefinition),
-		Images:         map[string]string{},
-		Running:        svc.RunningCount,
-		Desired:        svc.DesiredCount,
+	st := Status{
+		Target:   d.String(),
+		Revision: aws.ToString(svc.TaskDefinition),
+		Detail:   fmt.Sprintf("%d/%d running, %d pending", svc.RunningCount, svc.DesiredCount, svc.PendingCount),
 	}
+	images := map[string]string{}
 	for _, c := range td.TaskDefinition.ContainerDefinitions {
-		st.Images[aws.ToString(c.Name)] = aws.ToString(c.Image)
+		images[aws.ToString(c.Name)] = aws.ToString(c.Image)
+	}
+	switch img, ok := images[d.s.container]; {
+	case ok:
+		st.Image = img
+	case len(images) == 1:
+		for _, img := range images {
+			st.Image = img
+		}
+	default:
+		var all []string
+		for _, name := range slices.Sorted(maps.Keys(images)) {
+			all = append(all, name+"="+images[name])
+		}
+		st.Image = strings.Join(all, ", ")
+	}
+	if len(svc.Events) > 0 { // newest first
+		st.Detail += "; last event: " + aws.ToString(svc.Events[0].Message)
+	} else {
+		st.Detail += "; no events"
 	}
 	return st, nil
 }
 
 // Plan reads the service and its task definition and returns the change
-// [ECS.Deploy] would make for img. It changes nothing.
-func (d *ECS) Plan(ctx context.Context, img Image) (ECSPlan, error) {
-	if err := img.check(); err != nil {
-		return ECSPlan{}, fmt.Errorf("%s: %w", d.target(), err)
+// [ECS.Deploy] would make for img. It changes nothing. img need not be
+// pinned: a tag is enough to check which container would change.
+func (d *ECS) Plan(ctx context.Context, img Image) (Plan, error) {
+	if err := img.checkNamed(); err != nil {
+		return Plan{}, fmt.Errorf("%s: %w", d, err)
 	}
 	_, td, err := d.current(ctx)
 	if err != nil {
-		return ECSPlan{}, err
+		return Plan{}, err
 	}
 	plan, _, err := d.plan(td.TaskDefinition, img)
 	return plan, err
@@ -166,33 +141,33 @@ func (d *ECS) Plan(ctx context.Context, img Image) (ECSPlan, error) {
 // rollout that fails or times out points the service back at its previous
 // task definition; the error then says so. When the container already runs
 // img, Deploy registers nothing and only waits until the service is stable.
-func (d *ECS) Deploy(ctx context.Context, img Image) (ECSResult, error) {
+func (d *ECS) Deploy(ctx context.Context, img Image) (Result, error) {
 	if err := img.check(); err != nil {
-		return ECSResult{}, fmt.Errorf("%s: %w", d.target(), err)
+		return Result{}, fmt.Errorf("%s: %w", d, err)
 	}
 	svc, td, err := d.current(ctx)
 	if err != nil {
-		return ECSResult{}, err
+		return Result{}, err
 	}
 	plan, i, err := d.plan(td.TaskDefinition, img)
-	res := ECSResult{ECSPlan: plan}
+	res := Result{Plan: plan}
 	if err != nil {
 		return res, err
 	}
-	if plan.OldImage == plan.NewImage {
-		res.NewTaskDefinition, res.Unchanged = plan.TaskDefinition, true
-		fmt.Fprintf(d.s.progress, "%s: %s already runs %s; registering nothing\n", d.target(), shortTaskDefinition(plan.TaskDefinition), plan.NewImage)
+	if plan.Unchanged() {
+		res.NewRevision, res.Unchanged = plan.Revision, true
+		d.progress(ctx, "%s already runs %s; registering nothing", ShortRevision(plan.Revision), plan.NewImage)
 	} else {
-		if res.NewTaskDefinition, err = d.register(ctx, td, i, plan.NewImage); err != nil {
+		if res.NewRevision, err = d.register(ctx, td, i, plan.NewImage); err != nil {
 			return res, err
 		}
-		if err := d.point(ctx, res.NewTaskDefinition); err != nil {
+		if err := d.point(ctx, res.NewRevision); err != nil {
 			return res, err
 		}
 	}
 	werr := d.wait(ctx, svc.Events)
 	if werr == nil {
-		fmt.Fprintf(d.s.progress, "%s: stable on %s\n", d.target(), shortTaskDefinition(res.NewTaskDefinition))
+		d.progress(ctx, "stable on %s", ShortRevision(res.NewRevision))
 		return res, nil
 	}
 	if !d.s.rollback || res.Unchanged { // unchanged: there is no other revision to go back to
@@ -200,11 +175,27 @@ func (d *ECS) Deploy(ctx context.Context, img Image) (ECSResult, error) {
 	}
 	// Roll back even when ctx was cancelled: leaving the service on a
 	// revision that did not come up is worse.
-	if err := d.point(context.WithoutCancel(ctx), plan.TaskDefinition); err != nil {
-		return res, fmt.Errorf("%w; rollback failed: %w", werr, err)
+	if err := d.Rollback(context.WithoutCancel(ctx), res); err != nil {
+		return res, fmt.Errorf("%w; %w", werr, err)
 	}
 	res.RolledBack = true
-	return res, fmt.Errorf("%w; rolled the service back to %s", werr, shortTaskDefinition(plan.TaskDefinition))
+	return res, fmt.Errorf("%w; rolled the service back to %s", werr, ShortRevision(plan.Revision))
+}
+
+// Rollback points the service back at the task definition res.Revision,
+// the one it ran before the deploy that returned res.
+func (d *ECS) Rollback(ctx context.Context, res Result) error {
+	if res.Revision == "" {
+		return fmt.Errorf("%s: rollback: no earlier task definition recorded", d)
+	}
+	if err := d.point(ctx, res.Revision); err != nil {
+		return fmt.Errorf("rollback failed: %w", err)
+	}
+	return nil
+}
+
+func (d *ECS) progress(ctx context.Context, format string, args ...any) {
+	Progress(ctx, d.s.progress, d.String(), format, args...)
 }
 
 // register registers a copy of td, with its tags, whose container i runs
@@ -216,14 +207,12 @@ func (d *ECS) register(ctx context.Context, td *ecs.DescribeTaskDefinitionOutput
 	defer cancel()
 	reg, err := d.client.RegisterTaskDefinition(cctx, in)
 	if err != nil {
-		return "", fmt.Errorf("%s: register task definition %s: %w", d.target(), aws.ToString(in.Family), err)
+		return "", fmt.Errorf("%s: register task definition %s: %w", d, aws.ToString(in.Family), err)
 	}
 	arn := aws.ToString(reg.TaskDefinition.TaskDefinitionArn)
-	fmt.Fprintf(d.s.progress, "%s: registered %s\n", d.target(), shortTaskDefinition(arn))
+	d.progress(ctx, "registered %s", ShortRevision(arn))
 	return arn, nil
 }
-
-func (d *ECS) target() string { return "ecs service " + d.cluster + "/" + d.service }
 
 // current reads the service and the task definition it runs, with tags.
 func (d *ECS) current(ctx context.Context) (types.Service, *ecs.DescribeTaskDefinitionOutput, error) {
@@ -238,7 +227,7 @@ func (d *ECS) current(ctx context.Context) (types.Service, *ecs.DescribeTaskDefi
 		return types.Service{}, nil, &NotFoundError{Kind: "ecs cluster", Name: d.cluster, Err: err}
 	}
 	if err != nil {
-		return types.Service{}, nil, fmt.Errorf("%s: describe service: %w", d.target(), err)
+		return types.Service{}, nil, fmt.Errorf("%s: describe service: %w", d.String(), err)
 	}
 	i := slices.IndexFunc(out.Services, func(s types.Service) bool { return aws.ToString(s.Status) != "INACTIVE" })
 	if i < 0 {
@@ -250,27 +239,26 @@ func (d *ECS) current(ctx context.Context) (types.Service, *ecs.DescribeTaskDefi
 		Include:        []types.TaskDefinitionField{types.TaskDefinitionFieldTags},
 	})
 	if err != nil {
-		return types.Service{}, nil, fmt.Errorf("%s: describe task definition %s: %w", d.target(), aws.ToString(svc.TaskDefinition), err)
+		return types.Service{}, nil, fmt.Errorf("%s: describe task definition %s: %w", d.String(), aws.ToString(svc.TaskDefinition), err)
 	}
 	if td.TaskDefinition == nil {
-		return types.Service{}, nil, fmt.Errorf("%s: describe task definition %s: empty answer", d.target(), aws.ToString(svc.TaskDefinition))
+		return types.Service{}, nil, fmt.Errorf("%s: describe task definition %s: empty answer", d.String(), aws.ToString(svc.TaskDefinition))
 	}
 	return svc, td, nil
 }
 
 // plan picks the container to update in td and describes the change.
-func (d *ECS) plan(td *types.TaskDefinition, img Image) (ECSPlan, int, error) {
-	plan := ECSPlan{
-		Cluster:        d.cluster,
-		Service:        d.service,
-		TaskDefinition: aws.ToString(td.TaskDefinitionArn),
-		NewImage:       img.String(),
+func (d *ECS) plan(td *types.TaskDefinition, img Image) (Plan, int, error) {
+	plan := Plan{
+		Target:   d.String(),
+		Revision: aws.ToString(td.TaskDefinitionArn),
+		NewImage: img.String(),
 	}
 	i, err := pickContainer(td.ContainerDefinitions, d.s.container, img.Repository)
 	if err != nil {
-		return plan, -1, fmt.Errorf("%s: task definition %s: %w", d.target(), shortTaskDefinition(plan.TaskDefinition), err)
+		return plan, -1, fmt.Errorf("%s: task definition %s: %w", d, ShortRevision(plan.Revision), err)
 	}
-	plan.Container = aws.ToString(td.ContainerDefinitions[i].Name)
+	plan.Change = "container " + aws.ToString(td.ContainerDefinitions[i].Name)
 	plan.OldImage = aws.ToString(td.ContainerDefinitions[i].Image)
 	return plan, i, nil
 }
@@ -348,7 +336,7 @@ func (d *ECS) point(ctx context.Context, taskDefinition string) error {
 		TaskDefinition: aws.String(taskDefinition),
 	})
 	if err != nil {
-		return fmt.Errorf("%s: update service to %s: %w", d.target(), shortTaskDefinition(taskDefinition), err)
+		return fmt.Errorf("%s: update service to %s: %w", d, ShortRevision(taskDefinition), err)
 	}
 	return nil
 }
@@ -356,6 +344,11 @@ func (d *ECS) point(ctx context.Context, taskDefinition string) error {
 // wait waits until the service is stable, printing its counts when they
 // change and every event not in before.
 func (d *ECS) wait(ctx context.Context, before []types.ServiceEvent) error {
+	// The waiter alone gives up as soon as its next pause would pass the
+	// limit, well before it; a deadline of exactly the limit makes the wait
+	// last as long as the timeout says.
+	wctx, cancel := context.WithTimeout(ctx, d.s.timeout)
+	defer cancel()
 	seen := map[string]bool{}
 	for _, e := range before {
 		seen[aws.ToString(e.Id)] = true
@@ -366,7 +359,7 @@ func (d *ECS) wait(ctx context.Context, before []types.ServiceEvent) error {
 		stable := o.Retryable
 		o.Retryable = func(ctx context.Context, in *ecs.DescribeServicesInput, out *ecs.DescribeServicesOutput, err error) (bool, error) {
 			if err == nil {
-				d.report(out, w, seen)
+				d.report(ctx, out, w, seen)
 			}
 			retry, stop := stable(ctx, in, out, err)
 			switch {
@@ -382,12 +375,12 @@ func (d *ECS) wait(ctx context.Context, before []types.ServiceEvent) error {
 			return retry, nil
 		}
 	})
-	_, err := waiter.WaitForOutput(ctx, &ecs.DescribeServicesInput{
+	_, err := waiter.WaitForOutput(wctx, &ecs.DescribeServicesInput{
 		Cluster:  aws.String(d.cluster),
 		Services: []string{d.service},
-	}, d.s.timeout)
+	}, d.s.timeout+d.s.maxDelay)
 	if err != nil {
-		return waitError(ctx, err, w, d.target(), d.s.timeout)
+		return waitError(ctx, err, w, d.String(), d.s.timeout)
 	}
 	return nil
 }
@@ -395,7 +388,7 @@ func (d *ECS) wait(ctx context.Context, before []types.ServiceEvent) error {
 // report prints the service's status line when it changed, and its new
 // events oldest first. A primary deployment whose rollout failed, or a
 // service that is draining or gone, sets w.reason.
-func (d *ECS) report(out *ecs.DescribeServicesOutput, w *watch, seen map[string]bool) {
+func (d *ECS) report(ctx context.Context, out *ecs.DescribeServicesOutput, w *watch, seen map[string]bool) {
 	if len(out.Services) == 0 {
 		for _, f := range out.Failures {
 			w.reason = "service " + strings.ToLower(aws.ToString(f.Reason))
@@ -419,21 +412,13 @@ func (d *ECS) report(out *ecs.DescribeServicesOutput, w *watch, seen map[string]
 		w.reason = "the service is " + strings.ToLower(s)
 	}
 	if line != w.last {
-		fmt.Fprintf(d.s.progress, "%s: %s\n", d.target(), line)
+		d.progress(ctx, "%s", line)
 		w.last = line
 	}
 	for _, e := range slices.Backward(svc.Events) {
 		if id := aws.ToString(e.Id); !seen[id] {
 			seen[id] = true
-			fmt.Fprintf(d.s.progress, "%s: event: %s\n", d.target(), aws.ToString(e.Message))
+			d.progress(ctx, "event: %s", aws.ToString(e.Message))
 		}
 	}
-}
-
-// shortTaskDefinition returns family:revision from a task definition ARN.
-func shortTaskDefinition(arn string) string {
-	if _, after, ok := strings.Cut(arn, ":task-definition/"); ok {
-		return after
-	}
-	return arn
 }

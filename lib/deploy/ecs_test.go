@@ -57,10 +57,10 @@ func mustImage(t *testing.T, ref string) Image {
 	return img
 }
 
-func newTestECS(t *testing.T, f *fakeECS, opts ...Option) (*ECS, *syncBuffer) {
+func newTestECS(t *testing.T, f *fakeECS, opts ...ECSOption) (*ECS, *syncBuffer) {
 	t.Helper()
 	out := &syncBuffer{}
-	opts = append([]Option{WithProgress(out), WithPollInterval(time.Millisecond, 5*time.Millisecond)}, opts...)
+	opts = append([]ECSOption{WithProgress(out), WithPollInterval(time.Millisecond, 5*time.Millisecond)}, opts...)
 	d, err := NewECS(f, f.cluster, aws.ToString(f.service.ServiceName), opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -178,15 +178,15 @@ func TestECSPlan_ShowsOldAndNewImageAndChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ECSPlan{
-		Cluster: "prod", Service: "web", Container: "app",
-		TaskDefinition: "arn:aws:ecs:eu-west-1:111122223333:task-definition/web:1",
-		OldImage:       repo + ":v1", NewImage: repo + "@" + digestB,
+	want := Plan{
+		Target: "ecs service prod/web", Change: "container app",
+		Revision: "arn:aws:ecs:eu-west-1:111122223333:task-definition/web:1",
+		OldImage: repo + ":v1", NewImage: repo + "@" + digestB,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
-	wantLine := "ecs service prod/web, container app (task definition web:1): " + repo + ":v1 -> " + repo + "@" + digestB
+	wantLine := "ecs service prod/web (container app), now web:1: " + repo + ":v1 -> " + repo + "@" + digestB
 	if diff := cmp.Diff(wantLine, got.String()); diff != "" {
 		t.Errorf("plan line (-want +got):\n%s", diff)
 	}
@@ -234,11 +234,11 @@ func TestECSDeploy_RegistersACopyWithTheNewImageAndWaitsUntilStable(t *testing.T
 	if diff := cmp.Diff([]string{newARN}, f.updates); diff != "" {
 		t.Errorf("service updates (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff("ecs service prod/web runs web:2, container app: "+repo+"@"+digestB, res.String()); diff != "" {
+	if diff := cmp.Diff("ecs service prod/web runs "+repo+"@"+digestB+" as web:2", res.String()); diff != "" {
 		t.Errorf("result line (-want +got):\n%s", diff)
 	}
-	if res.NewTaskDefinition != newARN || res.RolledBack {
-		t.Errorf("result: new task definition %q, rolled back %v; want %q, false", res.NewTaskDefinition, res.RolledBack, newARN)
+	if res.NewRevision != newARN || res.RolledBack {
+		t.Errorf("result: new task definition %q, rolled back %v; want %q, false", res.NewRevision, res.RolledBack, newARN)
 	}
 	wantOut := strings.Join([]string{
 		"ecs service prod/web: registered web:2",
@@ -281,8 +281,8 @@ func TestECSDeploy_NamedContainerGetsTheImage(t *testing.T) {
 	if diff := cmp.Diff([]string{repo + ":v1", "127.0.0.1:5000/otel@" + digestB}, got); diff != "" {
 		t.Errorf("container images (-want +got):\n%s", diff)
 	}
-	if res.Container != "otel" || res.OldImage != sidecarI {
-		t.Errorf("plan container %q old image %q, want otel, %q", res.Container, res.OldImage, sidecarI)
+	if res.Change != "container otel" || res.OldImage != sidecarI {
+		t.Errorf("plan change %q old image %q, want container otel, %q", res.Change, res.OldImage, sidecarI)
 	}
 }
 
@@ -396,12 +396,12 @@ func TestNewECS_RejectsBadSettingsBeforeAnyCall(t *testing.T) {
 	f := newFakeECS("prod", "web", webTaskDefinition(), nil)
 	tests := []struct {
 		cluster, service string
-		opts             []Option
+		opts             []ECSOption
 		want             string
 	}{
 		{"prod", "", nil, `ecs deploy: cluster "prod" and service "" must both be set`},
-		{"prod", "web", []Option{WithTimeout(0)}, "ecs deploy prod/web: deploy timeout 0s: must be positive"},
-		{"prod", "web", []Option{WithPollInterval(time.Second, time.Millisecond)}, "ecs deploy prod/web: deploy poll interval 1s to 1ms: want 0 < min <= max"},
+		{"prod", "web", []ECSOption{WithTimeout(0)}, "ecs deploy prod/web: deploy timeout 0s: must be positive"},
+		{"prod", "web", []ECSOption{WithPollInterval(time.Second, time.Millisecond)}, "ecs deploy prod/web: deploy poll interval 1s to 1ms: want 0 < min <= max"},
 	}
 	for _, tt := range tests {
 		_, err := NewECS(f, tt.cluster, tt.service, tt.opts...)
@@ -426,15 +426,15 @@ func TestECSStatus_ReportsTaskDefinitionImagesAndCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ECSStatus{
-		Cluster: "prod", Service: "web", TaskDefinition: "arn:aws:ecs:eu-west-1:111122223333:task-definition/web:1",
-		Images:  map[string]string{"app": repo + ":v1", "otel": sidecarI},
-		Running: 1, Desired: 1,
+	want := Status{
+		Target: "ecs service prod/web", Revision: "arn:aws:ecs:eu-west-1:111122223333:task-definition/web:1",
+		Image:  "app=" + repo + ":v1, otel=" + sidecarI,
+		Detail: "1/1 running, 0 pending; last event: an event from before",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("status (-want +got):\n%s", diff)
 	}
-	wantLine := "ecs service prod/web -> task definition web:1 -> app=" + repo + ":v1, otel=" + sidecarI + " (1/1 running)"
+	wantLine := "ecs service prod/web -> web:1 -> app=" + repo + ":v1, otel=" + sidecarI + " (1/1 running, 0 pending; last event: an event from before)"
 	if diff := cmp.Diff(wantLine, got.String()); diff != "" {
 		t.Errorf("status line (-want +got):\n%s", diff)
 	}
@@ -452,7 +452,7 @@ func TestECSDeploy_SameImageRegistersNothingAndConfirmsStable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantPlan := "ecs service prod/web, container app (task definition web:1): already runs " + repo + "@" + digestB + "; nothing to change"
+	wantPlan := "ecs service prod/web (container app), now web:1: already runs " + repo + "@" + digestB + "; nothing to change"
 	if diff := cmp.Diff(wantPlan, plan.String()); diff != "" {
 		t.Errorf("plan line (-want +got):\n%s", diff)
 	}
@@ -464,11 +464,11 @@ func TestECSDeploy_SameImageRegistersNothingAndConfirmsStable(t *testing.T) {
 	if len(f.registered) != 0 || len(f.updates) != 0 {
 		t.Errorf("registered %d definitions and updated the service %d times, want none", len(f.registered), len(f.updates))
 	}
-	if !res.Unchanged || res.RolledBack || res.NewTaskDefinition != res.TaskDefinition {
+	if !res.Unchanged || res.RolledBack || res.NewRevision != res.Revision {
 		t.Errorf("result: unchanged %v, rolled back %v, new %q, old %q; want true, false, new == old",
-			res.Unchanged, res.RolledBack, res.NewTaskDefinition, res.TaskDefinition)
+			res.Unchanged, res.RolledBack, res.NewRevision, res.Revision)
 	}
-	if diff := cmp.Diff("ecs service prod/web runs web:1, container app: "+repo+"@"+digestB+" (unchanged)", res.String()); diff != "" {
+	if diff := cmp.Diff("ecs service prod/web runs "+repo+"@"+digestB+" as web:1 (unchanged)", res.String()); diff != "" {
 		t.Errorf("result line (-want +got):\n%s", diff)
 	}
 	if !strings.Contains(out.String(), "web:1 already runs "+repo+"@"+digestB+"; registering nothing") {

@@ -59,9 +59,59 @@ func ExampleECS_Deploy() {
 	}
 	fmt.Println("done:", res)
 	// Output:
-	// plan: ecs service prod/web, container app (task definition web:1): 127.0.0.1:5000/web:v1 -> 127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+	// plan: ecs service prod/web (container app), now web:1: 127.0.0.1:5000/web:v1 -> 127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
 	// ecs service prod/web: registered web:2
 	// ecs service prod/web: 1/1 running, 0 pending, 1 deployment(s), rollout completed
 	// ecs service prod/web: stable on web:2
-	// done: ecs service prod/web runs web:2, container app: 127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+	// done: ecs service prod/web runs 127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae as web:2
+}
+
+func ExampleParseARN() {
+	a, err := ParseARN("arn:aws:lambda:eu-west-1:111122223333:function:api:live")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fn, alias, err := LambdaFunction(a)
+	fmt.Println(a.Region, a.Account, fn, alias, err)
+
+	_, err = ParseARN("arn:aws:ecs:eu-west-1:1111:service/prod/web")
+	fmt.Println(err)
+	// Output:
+	// eu-west-1 111122223333 api live <nil>
+	// "arn:aws:ecs:eu-west-1:1111:service/prod/web": account "1111" is not a 12-digit account id
+}
+
+// ExampleRunAll deploys to two in-memory services at once; with real
+// clients, make the targets with ECSKind and LambdaKind.
+func ExampleRunAll() {
+	var targets []Target
+	for _, name := range []string{"web", "api"} {
+		client := newFakeECS("prod", name, ecstypes.TaskDefinition{
+			Family:               aws.String(name),
+			ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("127.0.0.1:5000/web:v1")}},
+		}, nil)
+		d, err := NewECS(client, "prod", name)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		targets = append(targets, d)
+	}
+	img, err := ParseImage("127.0.0.1:5000/web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	outcomes, err := RunAll(context.Background(), targets, img)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, o := range outcomes {
+		fmt.Println(o.Target, o.Status(), ShortRevision(o.Result.NewRevision))
+	}
+	// Output:
+	// ecs service prod/web ok web:2
+	// ecs service prod/api ok api:2
 }

@@ -132,6 +132,8 @@ type fakeLambda struct {
 
 	updateCalls int
 	published   []string // CodeSha256 of each PublishVersion call
+	// onUpdate, when set, runs at each UpdateFunctionCode call.
+	onUpdate func()
 }
 
 var _ LambdaAPI = (*fakeLambda)(nil)
@@ -173,6 +175,9 @@ func (f *fakeLambda) UpdateFunctionCode(_ context.Context, in *lambda.UpdateFunc
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.updateCalls++
+	if f.onUpdate != nil {
+		f.onUpdate()
+	}
 	if f.conflicts > 0 {
 		f.conflicts--
 		return nil, &lambdatypes.ResourceConflictException{Message: aws.String("An update is in progress for resource: " + f.name)}

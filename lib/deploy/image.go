@@ -13,8 +13,12 @@ type Image struct {
 	// Repository is the reference without its digest: registry host (with
 	// any port) and path.
 	Repository string
-	// Digest is the content digest, sha256:<64 hex digits>.
+	// Digest is the content digest, sha256:<64 hex digits>; empty for an
+	// image named by tag only (see [ParseReference]).
 	Digest string
+	// Tag is the tag the image was named by, when [ParseReference] read
+	// one without a digest. A pinned image does not keep it.
+	Tag string
 }
 
 // ParseImage parses ref, which must have the form REPOSITORY@sha256:DIGEST.
@@ -37,8 +41,47 @@ func ParseImage(ref string) (Image, error) {
 	return Image{Repository: repo, Digest: digest}, nil
 }
 
-// String returns the reference REPOSITORY@DIGEST.
-func (i Image) String() string { return i.Repository + "@" + i.Digest }
+// ParseReference parses ref, which is REPOSITORY@sha256:DIGEST (as for
+// [ParseImage]) or REPOSITORY:TAG. An image named by tag can only be
+// planned; [Registry.Resolve] pins it.
+func ParseReference(ref string) (Image, error) {
+	if strings.Contains(ref, "@") {
+		return ParseImage(ref)
+	}
+	repo := repositoryOf(ref)
+	tag := strings.TrimPrefix(ref[len(repo):], ":")
+	if repo == "" || tag == "" || strings.ContainsAny(ref, " \t\r\n") {
+		return Image{}, fmt.Errorf("image %q: want REPOSITORY@sha256:<64 hex digits> or REPOSITORY:TAG", ref)
+	}
+	if !strings.Contains(repo, "/") {
+		return Image{}, fmt.Errorf("image %q: want HOST/REPOSITORY, with the registry host", ref)
+	}
+	return Image{Repository: repo, Tag: tag}, nil
+}
+
+// Pinned reports whether the image is named by digest.
+func (i Image) Pinned() bool { return i.Digest != "" }
+
+// Host returns the registry host (with any port) of the image.
+func (i Image) Host() string {
+	host, _, _ := strings.Cut(i.Repository, "/")
+	return host
+}
+
+// Path returns the repository path within its registry, without the host.
+func (i Image) Path() string {
+	_, path, _ := strings.Cut(i.Repository, "/")
+	return path
+}
+
+// String returns the reference REPOSITORY@DIGEST, or REPOSITORY:TAG for an
+// image named by tag only.
+func (i Image) String() string {
+	if i.Digest == "" && i.Tag != "" {
+		return i.Repository + ":" + i.Tag
+	}
+	return i.Repository + "@" + i.Digest
+}
 
 // repositoryOf returns ref without its digest or tag. A colon belongs to
 // the tag only when it comes after the last slash; before it, it separates
@@ -51,9 +94,21 @@ func repositoryOf(ref string) string {
 	return ref
 }
 
-// check reports whether i was made by [ParseImage] rather than left zero.
+// check reports whether i is pinned, made by [ParseImage] rather than
+// left zero or named by tag.
 func (i Image) check() error {
-	if i.Repository == "" || i.Digest == "" {
+	if i.Repository == "" || (i.Digest == "" && i.Tag == "") {
+		return errors.New("no image to deploy (make one with ParseImage)")
+	}
+	if i.Digest == "" {
+		return fmt.Errorf("image %s is not pinned by digest: resolve its tag first", i)
+	}
+	return nil
+}
+
+// checkNamed reports whether i names an image, by digest or by tag.
+func (i Image) checkNamed() error {
+	if i.Repository == "" || (i.Digest == "" && i.Tag == "") {
 		return errors.New("no image to deploy (make one with ParseImage)")
 	}
 	return nil

@@ -121,9 +121,9 @@ func (tt ecsTarget) revisions(t *testing.T) []string {
 	return out.TaskDefinitionArns
 }
 
-func (tt ecsTarget) deployer(t *testing.T, opts ...Option) *ECS {
+func (tt ecsTarget) deployer(t *testing.T, opts ...ECSOption) *ECS {
 	t.Helper()
-	opts = append([]Option{WithPollInterval(100*time.Millisecond, 200*time.Millisecond), WithTimeout(30 * time.Second), WithProgress(t.Output())}, opts...)
+	opts = append([]ECSOption{WithPollInterval(100*time.Millisecond, 200*time.Millisecond), WithTimeout(30 * time.Second), WithProgress(t.Output())}, opts...)
 	d, err := NewECS(tt.client, tt.cluster, tt.service, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -149,8 +149,8 @@ func TestECSDeploy_Sandbox_MovesTheServiceToANewRevisionThatDiffersOnlyInTheImag
 		t.Fatal(err)
 	}
 	after, afterTags := tt.serviceDefinition(t)
-	if after.Revision != before.Revision+1 || res.NewTaskDefinition != aws.ToString(after.TaskDefinitionArn) {
-		t.Errorf("service on revision %d (%s), want %d (%s)", after.Revision, aws.ToString(after.TaskDefinitionArn), before.Revision+1, res.NewTaskDefinition)
+	if after.Revision != before.Revision+1 || res.NewRevision != aws.ToString(after.TaskDefinitionArn) {
+		t.Errorf("service on revision %d (%s), want %d (%s)", after.Revision, aws.ToString(after.TaskDefinitionArn), before.Revision+1, res.NewRevision)
 	}
 	if got := aws.ToString(after.ContainerDefinitions[0].Image); got != img.String() {
 		t.Errorf("app image %q, want %q", got, img)
@@ -184,14 +184,14 @@ func TestECSDeploy_Sandbox_SameDigestTwiceRegistersOneRevision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Unchanged || res.NewTaskDefinition != first.NewTaskDefinition {
-		t.Errorf("second deploy of %s: unchanged %v, on %s; want true, on %s", img, res.Unchanged, res.NewTaskDefinition, first.NewTaskDefinition)
+	if !res.Unchanged || res.NewRevision != first.NewRevision {
+		t.Errorf("second deploy of %s: unchanged %v, on %s; want true, on %s", img, res.Unchanged, res.NewRevision, first.NewRevision)
 	}
 	if diff := cmp.Diff(before, tt.revisions(t)); diff != "" {
 		t.Errorf("revisions changed by the second deploy (-before +after):\n%s", diff)
 	}
-	if got := tt.current(t); got != first.NewTaskDefinition {
-		t.Errorf("service on %s, want %s", got, first.NewTaskDefinition)
+	if got := tt.current(t); got != first.NewRevision {
+		t.Errorf("service on %s, want %s", got, first.NewRevision)
 	}
 }
 
@@ -204,7 +204,7 @@ func TestECSPlan_Sandbox_ChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plan.OldImage != sandboxRepo+":v1" || plan.NewImage != img.String() || plan.Container != "app" {
+	if plan.OldImage != sandboxRepo+":v1" || plan.NewImage != img.String() || plan.Change != "container app" {
 		t.Errorf("plan %s: want app, %s:v1 -> %s", plan, sandboxRepo, img)
 	}
 	if diff := cmp.Diff(revs, tt.revisions(t)); diff != "" {
@@ -248,8 +248,8 @@ func TestECSDeploy_Sandbox_ServiceThatNeverStabilizesTimesOut(t *testing.T) {
 	if !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("error\n got %s\nwant prefix %s", err, want)
 	}
-	if got := tt.current(t); got != res.NewTaskDefinition {
-		t.Errorf("service on %s without rollback, want the new %s", got, res.NewTaskDefinition)
+	if got := tt.current(t); got != res.NewRevision {
+		t.Errorf("service on %s without rollback, want the new %s", got, res.NewRevision)
 	}
 }
 
@@ -266,7 +266,7 @@ func TestECSDeploy_Sandbox_RollbackRestoresThePreviousRevision(t *testing.T) {
 	if diff := cmp.Diff(aws.ToString(before.TaskDefinitionArn), aws.ToString(after.TaskDefinitionArn)); diff != "" {
 		t.Errorf("service task definition after rollback (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(append(revs, res.NewTaskDefinition), tt.revisions(t)); diff != "" {
+	if diff := cmp.Diff(append(revs, res.NewRevision), tt.revisions(t)); diff != "" {
 		t.Errorf("revisions: want those before and the one rolled back from (-want +got):\n%s", diff)
 	}
 }
@@ -338,8 +338,8 @@ func TestLambdaDeploy_Sandbox_FunctionRunsTheDigestReferenceAndTheAliasFollows(t
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.AliasVersion != res.Version || res.Version == "" {
-		t.Errorf("alias on version %q, deploy published %q", st.AliasVersion, res.Version)
+	if st.Revision != res.NewRevision || res.NewRevision == "" || res.NewRevision == "$LATEST" {
+		t.Errorf("alias on version %q, deploy published %q", st.Revision, res.NewRevision)
 	}
 }
 
@@ -355,7 +355,7 @@ func TestLambdaPlan_Sandbox_ChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(LambdaPlan{Function: name, OldImage: old.String(), NewImage: img.String(), Publish: true, Alias: "live"}, plan); diff != "" {
+	if diff := cmp.Diff(Plan{Target: "lambda function " + name, OldImage: old.String(), NewImage: img.String(), Change: "publish a version and point alias live at it"}, plan); diff != "" {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
 	if got := imageURI(t, c, name, ""); got != old.String() {
@@ -377,5 +377,41 @@ func TestLambdaDeploy_Sandbox_UnknownFunctionIsNotFound(t *testing.T) {
 	var nf *NotFoundError
 	if !errors.As(err, &nf) {
 		t.Fatalf("error %v, want NotFoundError", err)
+	}
+}
+
+func TestLambdaRollback_Sandbox_PointsTheAliasBackAtThePreviousVersion(t *testing.T) {
+	t.Parallel()
+	c, name, _ := newLambdaFunction(t)
+	d, err := NewLambda(c, name, WithAlias("live"), WithRollback(true), WithPollInterval(100*time.Millisecond, 200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// moto answers GetFunction with $LATEST's image whatever the
+	// qualifier, so the alias is followed by its version number.
+	aliasVersion := func() string {
+		t.Helper()
+		alias, err := c.GetAlias(context.Background(), &lambda.GetAliasInput{FunctionName: &name, Name: aws.String("live")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(alias.FunctionVersion)
+	}
+	first, err := d.Deploy(context.Background(), randomImage(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := d.Deploy(context.Background(), randomImage(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aliasVersion(); got != second.NewRevision || second.Revision != first.NewRevision || got == first.NewRevision {
+		t.Fatalf("alias on version %s after the second deploy, which moved it from %s to %s; the first published %s", got, second.Revision, second.NewRevision, first.NewRevision)
+	}
+	if err := d.Rollback(context.Background(), second); err != nil {
+		t.Fatal(err)
+	}
+	if got := aliasVersion(); got != first.NewRevision {
+		t.Errorf("alias on version %s after the rollback, want %s", got, first.NewRevision)
 	}
 }

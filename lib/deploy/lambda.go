@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,143 +25,165 @@ type LambdaAPI interface {
 var _ LambdaAPI = (*lambda.Client)(nil)
 
 // Lambda deploys images to one Lambda function whose package type is
-// Image. Make one with [NewLambda].
+// Image. Make one with [NewLambda] or [NewLambdaFromARN].
 type Lambda struct {
 	client   LambdaAPI
 	function string
-	s        settings
+	s        lambdaSettings
 }
 
-// NewLambda returns a deployer for function (a name or ARN), talking to
-// Lambda through client. It uses [WithTimeout], [WithProgress],
-// [WithPollInterval], [WithPublish], [WithAlias] and
-// [WithConflictRetries]; it fails when function is empty or an option is
-// invalid.
-func NewLambda(client LambdaAPI, function string, opts ...Option) (*Lambda, error) {
+// NewLambda returns a target for function (a name or ARN), talking to
+// Lambda through client. It takes every [Option], [WithPublish],
+// [WithAlias], [WithConflictRetries], [WithRegion] and [WithImageCheck];
+// it fails when
+// function is empty or an option is invalid.
+func NewLambda(client LambdaAPI, function string, opts ...LambdaOption) (*Lambda, error) {
 	if client == nil {
 		return nil, errors.New("lambda deploy: client is nil")
 	}
 	if function == "" {
 		return nil, errors.New("lambda deploy: function name is empty")
 	}
-	s, err := newSettings(time.Second, 5*time.Second, opts)
-	if err != nil {
-		return nil, fmt.Errorf("lambda deploy %s: %w", function, err)
+	s := lambdaSettings{settings: baseSettings(time.Second, 5*time.Second), tries: 5, backoff: 2 * time.Second}
+	for _, opt := range opts {
+		if err := opt.applyLambda(&s); err != nil {
+			return nil, fmt.Errorf("lambda deploy %s: %w", function, err)
+		}
+	}
+	if s.name == "" {
+		s.name = "lambda function " + function
 	}
 	return &Lambda{client: client, function: function, s: s}, nil
 }
 
-// LambdaPlan is the change a [Lambda] deployer makes, or would make.
-type LambdaPlan struct {
-	Function string
-	// OldImage and NewImage are the function's image before and after.
-	OldImage string
-	NewImage string
-	// Publish reports that a version is published after the update.
-	Publish bool
-	// Alias is the alias moved to that version, if any.
-	Alias string
-}
-
-// String describes the plan on one line.
-func (p LambdaPlan) String() string {
-	s := fmt.Sprintf("lambda function %s: %s -> %s", p.Function, p.OldImage, p.NewImage)
-	if p.OldImage == p.NewImage {
-		s = fmt.Sprintf("lambda function %s: already runs %s", p.Function, p.NewImage)
+// LambdaFunction returns the function name and alias ("" for none) that a
+// Lambda function ARN, arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME
+// with an optional :ALIAS, names. A version number or $LATEST in place of
+// the alias is an error: only an alias can be moved. It does no network
+// work.
+func LambdaFunction(a ARN) (function, alias string, err error) {
+	parts := strings.Split(a.Resource, ":")
+	if a.Service != "lambda" || len(parts) < 2 || len(parts) > 3 || parts[0] != "function" || parts[1] == "" {
+		return "", "", fmt.Errorf("%q is not a Lambda function ARN (want arn:aws:lambda:REGION:ACCOUNT:function:NAME or ...:NAME:ALIAS)", a.String())
 	}
-	switch {
-	case p.Alias != "":
-		s += ", then publish a version and point alias " + p.Alias + " at it"
-	case p.Publish:
-		s += ", then publish a version"
+	if len(parts) == 3 {
+		alias = parts[2]
+		if alias == "" || alias == "$LATEST" || strings.Trim(alias, "0123456789") == "" {
+			return "", "", fmt.Errorf("%q: qualifier %q is not an alias (a version cannot be deployed to)", a.String(), alias)
+		}
 	}
-	return s
+	return parts[1], alias, nil
 }
 
-// LambdaResult is the outcome of [Lambda.Deploy].
-type LambdaResult struct {
-	LambdaPlan
-	// Version is the published version, or empty when none was published.
-	Version string
-	// Unchanged reports that the function already ran the image, so its
-	// code was not updated.
-	Unchanged bool
-}
-
-// String describes the outcome on one line.
-func (r LambdaResult) String() string {
-	s := fmt.Sprintf("lambda function %s runs %s", r.Function, r.NewImage)
-	if r.Unchanged {
-		s += " (unchanged)"
+// NewLambdaFromARN returns a target for the function a names (see
+// [LambdaFunction]), called by its ARN, in the ARN's region (see
+// [WithRegion]), talking to Lambda through client, which must act in the
+// ARN's account and region. An alias in the ARN takes the place of
+// [WithAlias].
+func NewLambdaFromARN(client LambdaAPI, a ARN, opts ...LambdaOption) (*Lambda, error) {
+	function, alias, err := LambdaFunction(a)
+	if err != nil {
+		return nil, err
 	}
-	switch {
-	case r.Alias != "":
-		s += fmt.Sprintf(" (version %s, alias %s)", r.Version, r.Alias)
-	case r.Version != "":
-		s += fmt.Sprintf(" (version %s)", r.Version)
+	opts = append([]LambdaOption{WithName(a.String()), WithRegion(a.Region)}, opts...)
+	if alias != "" {
+		opts = append(opts, WithAlias(alias))
 	}
-	return s
+	return NewLambda(client, function, opts...)
 }
 
-// LambdaStatus is what a Lambda function runs now.
-type LambdaStatus struct {
-	Function string
-	// Image is the function's image reference.
-	Image string
-	// LastUpdateStatus is the outcome of the last code or configuration update.
-	LastUpdateStatus string
-	// Alias and AliasVersion are the alias set with [WithAlias] and the
-	// version it points at; both are empty without one.
-	Alias        string
-	AliasVersion string
-}
+// String names the function: its ARN when made from one, else "lambda
+// function NAME", or what [WithName] set.
+func (d *Lambda) String() string { return d.s.name }
 
-// String describes the status on one line: function, image, the last
-// update's outcome and, with an alias, the version it points at.
-func (st LambdaStatus) String() string {
-	s := fmt.Sprintf("lambda function %s -> %s (last update %s", st.Function, st.Image, st.LastUpdateStatus)
-	if st.Alias != "" {
-		s += ", alias " + st.Alias + " -> version " + st.AliasVersion
-	}
-	return s + ")"
-}
-
-// Status reads the function's image and, with [WithAlias], the version
-// the alias points at.
-func (d *Lambda) Status(ctx context.Context) (LambdaStatus, error) {
+// Status reads the function's image and last update status and, with
+// [WithAlias], the version the alias points at.
+func (d *Lambda) Status(ctx context.Context) (Status, error) {
 	fn, err := d.current(ctx)
 	if err != nil {
-		return LambdaStatus{}, err
+		return Status{}, err
 	}
-	st := LambdaStatus{
-		Function:         d.function,
-		Image:            aws.ToString(fn.Code.ImageUri),
-		LastUpdateStatus: string(fn.Configuration.LastUpdateStatus),
+	st := Status{
+		Target:   d.String(),
+		Image:    aws.ToString(fn.Code.ImageUri),
+		Revision: "$LATEST",
+		Detail:   "last update " + string(fn.Configuration.LastUpdateStatus),
 	}
 	if d.s.alias == "" {
 		return st, nil
 	}
+	version, err := d.aliasVersion(ctx)
+	if err != nil {
+		return st, err
+	}
+	if version == "" {
+		st.Detail = "alias " + d.s.alias + " does not exist; " + st.Detail
+		return st, nil
+	}
+	st.Revision = version
+	st.Detail = "alias " + d.s.alias + " -> version " + version + "; " + st.Detail
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	alias, err := d.client.GetAlias(cctx, &lambda.GetAliasInput{FunctionName: aws.String(d.function), Name: aws.String(d.s.alias)})
+	vfn, err := d.client.GetFunction(cctx, &lambda.GetFunctionInput{FunctionName: aws.String(d.function), Qualifier: aws.String(d.s.alias)})
 	if err != nil {
-		return st, fmt.Errorf("%s: get alias %s: %w", d.target(), d.s.alias, err)
+		return st, fmt.Errorf("%s: get function at alias %s: %w", d, d.s.alias, err)
 	}
-	st.Alias, st.AliasVersion = d.s.alias, aws.ToString(alias.FunctionVersion)
+	if vfn.Code != nil {
+		st.Image = aws.ToString(vfn.Code.ImageUri)
+	}
 	return st, nil
 }
 
+// aliasVersion returns the version the alias points at, or "" when the
+// alias does not exist.
+func (d *Lambda) aliasVersion(ctx context.Context) (string, error) {
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	alias, err := d.client.GetAlias(cctx, &lambda.GetAliasInput{FunctionName: aws.String(d.function), Name: aws.String(d.s.alias)})
+	var missing *types.ResourceNotFoundException
+	if errors.As(err, &missing) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: get alias %s: %w", d, d.s.alias, err)
+	}
+	return aws.ToString(alias.FunctionVersion), nil
+}
+
 // Plan reads the function and returns the change [Lambda.Deploy] would
-// make for img. It changes nothing.
-func (d *Lambda) Plan(ctx context.Context, img Image) (LambdaPlan, error) {
-	if err := img.check(); err != nil {
-		return LambdaPlan{}, fmt.Errorf("%s: %w", d.target(), err)
+// make for img. It changes nothing. img need not be pinned.
+func (d *Lambda) Plan(ctx context.Context, img Image) (Plan, error) {
+	if err := img.checkNamed(); err != nil {
+		return Plan{}, fmt.Errorf("%s: %w", d, err)
+	}
+	img, err := d.regional(ctx, img)
+	if err != nil {
+		return Plan{}, err
 	}
 	fn, err := d.current(ctx)
 	if err != nil {
-		return LambdaPlan{}, err
+		return Plan{}, err
 	}
-	return d.plan(fn, img), nil
+	return d.plan(ctx, fn, img)
+}
+
+// regional returns img as the function's region serves it (see
+// [WithRegion]), checking that it is there (see [WithImageCheck]).
+func (d *Lambda) regional(ctx context.Context, img Image) (Image, error) {
+	if d.s.region != "" {
+		img = ForRegion(img, d.s.region)
+	}
+	if d.s.check == nil || !img.Pinned() {
+		return img, nil
+	}
+	ok, err := d.s.check.HasManifest(ctx, img)
+	if err != nil {
+		return img, fmt.Errorf("%s: check that the registry of region %s holds %s: %w", d, d.region(), img, err)
+	}
+	if !ok {
+		return img, fmt.Errorf("%s: image %s is not in the registry of region %s, where the function runs: copy it there first (ECR replication does)", d, img, d.region())
+	}
+	return img, nil
 }
 
 // Deploy rolls img out to the function: it updates the function's code to
@@ -170,22 +193,46 @@ func (d *Lambda) Plan(ctx context.Context, img Image) (LambdaPlan, error) {
 // then publishes a version of exactly that code, and with [WithAlias]
 // points the alias at it. When the function already runs img and its last
 // update succeeded, its code is left alone; publishing still happens.
-func (d *Lambda) Deploy(ctx context.Context, img Image) (LambdaResult, error) {
+// With [WithAlias] and [WithRollback], a failure after the code changed
+// points the alias back at the version it pointed at before.
+func (d *Lambda) Deploy(ctx context.Context, img Image) (Result, error) {
 	if err := img.check(); err != nil {
-		return LambdaResult{}, fmt.Errorf("%s: %w", d.target(), err)
+		return Result{}, fmt.Errorf("%s: %w", d, err)
+	}
+	img, err := d.regional(ctx, img)
+	if err != nil {
+		return Result{}, err
 	}
 	fn, err := d.current(ctx)
 	if err != nil {
-		return LambdaResult{}, err
+		return Result{}, err
 	}
-	res := LambdaResult{LambdaPlan: d.plan(fn, img)}
+	plan, err := d.plan(ctx, fn, img)
+	res := Result{Plan: plan}
+	if err != nil {
+		return res, err
+	}
+	res, err = d.deploy(ctx, fn, res)
+	if err == nil || !d.s.rollback || d.s.alias == "" || res.Revision == "" || res.Unchanged {
+		return res, err
+	}
+	// Roll back even when ctx was cancelled: leaving the alias on a
+	// version that did not come up is worse.
+	if rerr := d.Rollback(context.WithoutCancel(ctx), res); rerr != nil {
+		return res, fmt.Errorf("%w; %w", err, rerr)
+	}
+	res.RolledBack = true
+	return res, fmt.Errorf("%w; alias %s is back on version %s", err, d.s.alias, res.Revision)
+}
 
+// deploy makes the change res.Plan describes.
+func (d *Lambda) deploy(ctx context.Context, fn *lambda.GetFunctionOutput, res Result) (Result, error) {
 	code := fn.Configuration.CodeSha256
-	res.Unchanged = res.OldImage == res.NewImage && fn.Configuration.LastUpdateStatus == types.LastUpdateStatusSuccessful
+	res.Unchanged = res.Plan.Unchanged() && fn.Configuration.LastUpdateStatus == types.LastUpdateStatusSuccessful
 	if res.Unchanged {
-		fmt.Fprintf(d.s.progress, "%s: already runs %s; not updating its code\n", d.target(), res.NewImage)
+		d.progress(ctx, "already runs %s; not updating its code", res.NewImage)
 	} else {
-		err = d.retryConflict(ctx, "update function code", func(ctx context.Context) error {
+		err := d.retryConflict(ctx, "update function code", func(ctx context.Context) error {
 			_, err := d.client.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{
 				FunctionName: aws.String(d.function),
 				ImageUri:     aws.String(res.NewImage),
@@ -200,37 +247,59 @@ func (d *Lambda) Deploy(ctx context.Context, img Image) (LambdaResult, error) {
 			return res, err
 		}
 		code = updated.Configuration.CodeSha256
-		fmt.Fprintf(d.s.progress, "%s: updated to %s\n", d.target(), res.NewImage)
+		d.progress(ctx, "updated to %s", res.NewImage)
 	}
+	res.NewRevision = "$LATEST"
 	if !d.s.publish {
 		return res, nil
 	}
-
-	err = d.retryConflict(ctx, "publish version", func(ctx context.Context) error {
+	err := d.retryConflict(ctx, "publish version", func(ctx context.Context) error {
 		out, err := d.client.PublishVersion(ctx, &lambda.PublishVersionInput{
 			FunctionName: aws.String(d.function),
 			CodeSha256:   code,
 		})
 		if err == nil {
-			res.Version = aws.ToString(out.Version)
+			res.NewRevision = aws.ToString(out.Version)
 		}
 		return err
 	})
 	if err != nil {
 		return res, err
 	}
-	fmt.Fprintf(d.s.progress, "%s: published version %s\n", d.target(), res.Version)
+	d.progress(ctx, "published version %s", res.NewRevision)
 	if d.s.alias == "" {
 		return res, nil
 	}
-	if err := d.moveAlias(ctx, res.Version); err != nil {
+	if err := d.moveAlias(ctx, res.NewRevision); err != nil {
 		return res, err
 	}
-	fmt.Fprintf(d.s.progress, "%s: alias %s -> version %s\n", d.target(), d.s.alias, res.Version)
+	d.progress(ctx, "alias %s -> version %s", d.s.alias, res.NewRevision)
 	return res, nil
 }
 
-func (d *Lambda) target() string { return "lambda function " + d.function }
+// Rollback points the alias (see [WithAlias]) back at res.Revision, the
+// version it pointed at before the deploy that returned res.
+func (d *Lambda) Rollback(ctx context.Context, res Result) error {
+	if d.s.alias == "" || res.Revision == "" {
+		return fmt.Errorf("%s: rollback: no alias, or no earlier version recorded", d)
+	}
+	if err := d.moveAlias(ctx, res.Revision); err != nil {
+		return fmt.Errorf("rollback failed: %w", err)
+	}
+	return nil
+}
+
+// region is the function's region for messages.
+func (d *Lambda) region() string {
+	if d.s.region == "" {
+		return "(the client's)"
+	}
+	return d.s.region
+}
+
+func (d *Lambda) progress(ctx context.Context, format string, args ...any) {
+	Progress(ctx, d.s.progress, d.String(), format, args...)
+}
 
 // current reads the function and checks that it runs an image.
 func (d *Lambda) current(ctx context.Context) (*lambda.GetFunctionOutput, error) {
@@ -242,25 +311,39 @@ func (d *Lambda) current(ctx context.Context) (*lambda.GetFunctionOutput, error)
 		return nil, &NotFoundError{Kind: "lambda function", Name: d.function, Err: err}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: get function: %w", d.target(), err)
+		return nil, fmt.Errorf("%s: get function: %w", d.String(), err)
 	}
 	if fn.Configuration == nil || fn.Code == nil {
-		return nil, fmt.Errorf("%s: get function: empty answer", d.target())
+		return nil, fmt.Errorf("%s: get function: empty answer", d.String())
 	}
 	if pt := fn.Configuration.PackageType; pt != types.PackageTypeImage {
-		return nil, fmt.Errorf("%s: package type is %q; only Image functions can be deployed from an image", d.target(), pt)
+		return nil, fmt.Errorf("%s: package type is %q; only Image functions can be deployed from an image", d.String(), pt)
 	}
 	return fn, nil
 }
 
-func (d *Lambda) plan(fn *lambda.GetFunctionOutput, img Image) LambdaPlan {
-	return LambdaPlan{
-		Function: d.function,
+// plan describes the change for img, reading the alias's version.
+func (d *Lambda) plan(ctx context.Context, fn *lambda.GetFunctionOutput, img Image) (Plan, error) {
+	p := Plan{
+		Target:   d.String(),
 		OldImage: aws.ToString(fn.Code.ImageUri),
 		NewImage: img.String(),
-		Publish:  d.s.publish,
-		Alias:    d.s.alias,
 	}
+	switch {
+	case d.s.alias != "":
+		p.Change = "publish a version and point alias " + d.s.alias + " at it"
+		v, err := d.aliasVersion(ctx)
+		if err != nil {
+			return p, err
+		}
+		p.Revision = v
+	case d.s.publish:
+		p.Change = "publish a version"
+		p.Revision = "$LATEST"
+	default:
+		p.Revision = "$LATEST"
+	}
+	return p, nil
 }
 
 // retryConflict calls fn, each call bounded in time, and calls it again
@@ -277,16 +360,16 @@ func (d *Lambda) retryConflict(ctx context.Context, what string, fn func(context
 		case err == nil:
 			return nil
 		case !errors.As(err, &conflict):
-			return fmt.Errorf("%s: %s: %w", d.target(), what, err)
+			return fmt.Errorf("%s: %s: %w", d.String(), what, err)
 		case try == d.s.tries:
-			return fmt.Errorf("%s: %s: another update was still in progress after %d tries: %w", d.target(), what, try, err)
+			return fmt.Errorf("%s: %s: another update was still in progress after %d tries: %w", d.String(), what, try, err)
 		}
-		fmt.Fprintf(d.s.progress, "%s: another update is in progress; trying again in %s (try %d of %d)\n", d.target(), pause, try+1, d.s.tries)
+		d.progress(ctx, "another update is in progress; trying again in %s (try %d of %d)", pause, try+1, d.s.tries)
 		t := time.NewTimer(pause)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return fmt.Errorf("%s: %s: %w (last error: %w)", d.target(), what, ctx.Err(), err)
+			return fmt.Errorf("%s: %s: %w (last error: %w)", d.String(), what, ctx.Err(), err)
 		case <-t.C:
 		}
 		pause *= 2
@@ -296,6 +379,9 @@ func (d *Lambda) retryConflict(ctx context.Context, what string, fn func(context
 // wait waits until the function's last update has succeeded, printing its
 // status when it changes.
 func (d *Lambda) wait(ctx context.Context) (*lambda.GetFunctionOutput, error) {
+	// As for ECS: the deadline, not the waiter's own arithmetic, ends the wait.
+	wctx, cancel := context.WithTimeout(ctx, d.s.timeout)
+	defer cancel()
 	w := &watch{}
 	waiter := lambda.NewFunctionUpdatedV2Waiter(d.client, func(o *lambda.FunctionUpdatedV2WaiterOptions) {
 		o.MinDelay, o.MaxDelay = d.s.minDelay, d.s.maxDelay
@@ -305,7 +391,7 @@ func (d *Lambda) wait(ctx context.Context) (*lambda.GetFunctionOutput, error) {
 				c := out.Configuration
 				line := "update " + string(c.LastUpdateStatus)
 				if line != w.last {
-					fmt.Fprintf(d.s.progress, "%s: %s\n", d.target(), line)
+					d.progress(ctx, "%s", line)
 					w.last = line
 				}
 				if c.LastUpdateStatus == types.LastUpdateStatusFailed {
@@ -322,9 +408,9 @@ func (d *Lambda) wait(ctx context.Context) (*lambda.GetFunctionOutput, error) {
 			return retry, stop
 		}
 	})
-	out, err := waiter.WaitForOutput(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(d.function)}, d.s.timeout)
+	out, err := waiter.WaitForOutput(wctx, &lambda.GetFunctionInput{FunctionName: aws.String(d.function)}, d.s.timeout+d.s.maxDelay)
 	if err != nil {
-		return nil, waitError(ctx, err, w, d.target(), d.s.timeout)
+		return nil, waitError(ctx, err, w, d.String(), d.s.timeout)
 	}
 	return out, nil
 }
@@ -348,7 +434,7 @@ func (d *Lambda) moveAlias(ctx context.Context, version string) error {
 		})
 	}
 	if err != nil {
-		return fmt.Errorf("%s: point alias %s at version %s: %w", d.target(), d.s.alias, version, err)
+		return fmt.Errorf("%s: point alias %s at version %s: %w", d.String(), d.s.alias, version, err)
 	}
 	return nil
 }

@@ -13,10 +13,10 @@ import (
 
 const fnImage = "127.0.0.1:5000/godax-demo@" + digestA
 
-func newTestLambda(t *testing.T, f *fakeLambda, opts ...Option) (*Lambda, *syncBuffer) {
+func newTestLambda(t *testing.T, f *fakeLambda, opts ...LambdaOption) (*Lambda, *syncBuffer) {
 	t.Helper()
 	out := &syncBuffer{}
-	opts = append([]Option{WithProgress(out), WithPollInterval(time.Millisecond, 2*time.Millisecond), WithConflictRetries(3, time.Millisecond)}, opts...)
+	opts = append([]LambdaOption{WithProgress(out), WithPollInterval(time.Millisecond, 2*time.Millisecond), WithConflictRetries(3, time.Millisecond)}, opts...)
 	d, err := NewLambda(f, f.name, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -32,11 +32,11 @@ func TestLambdaPlan_ShowsOldAndNewImageAndChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := LambdaPlan{Function: "api", OldImage: fnImage, NewImage: "127.0.0.1:5000/godax-demo@" + digestB, Publish: true, Alias: "live"}
+	want := Plan{Target: "lambda function api", OldImage: fnImage, NewImage: "127.0.0.1:5000/godax-demo@" + digestB, Change: "publish a version and point alias live at it"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
-	wantLine := "lambda function api: " + fnImage + " -> 127.0.0.1:5000/godax-demo@" + digestB + ", then publish a version and point alias live at it"
+	wantLine := "lambda function api (publish a version and point alias live at it): " + fnImage + " -> 127.0.0.1:5000/godax-demo@" + digestB
 	if diff := cmp.Diff(wantLine, got.String()); diff != "" {
 		t.Errorf("plan line (-want +got):\n%s", diff)
 	}
@@ -59,8 +59,8 @@ func TestLambdaDeploy_RetriesWhileAnotherUpdateIsInProgress(t *testing.T) {
 	if f.updateCalls != 3 || f.image != newImage {
 		t.Errorf("%d update calls, image %q; want 3 calls ending on %q", f.updateCalls, f.image, newImage)
 	}
-	if res.Version != "" || len(f.published) != 0 {
-		t.Errorf("published version %q without WithPublish", res.Version)
+	if res.NewRevision != "$LATEST" || len(f.published) != 0 {
+		t.Errorf("published version %q without WithPublish", res.NewRevision)
 	}
 	wantOut := strings.Join([]string{
 		"lambda function api: another update is in progress; trying again in 1ms (try 2 of 3)",
@@ -108,11 +108,11 @@ func TestLambdaDeploy_PublishesTheUpdatedCodeAndMovesTheAlias(t *testing.T) {
 		if existing {
 			want = "2"
 		}
-		if res.Version != want || f.aliases["live"] != want || f.versions[len(f.versions)-1] != newImage {
+		if res.NewRevision != want || f.aliases["live"] != want || f.versions[len(f.versions)-1] != newImage {
 			t.Errorf("alias existed %v: version %q, alias on %q, last version image %q; want %s, %s, %s",
-				existing, res.Version, f.aliases["live"], f.versions[len(f.versions)-1], want, want, newImage)
+				existing, res.NewRevision, f.aliases["live"], f.versions[len(f.versions)-1], want, want, newImage)
 		}
-		if diff := cmp.Diff("lambda function api runs "+newImage+" (version "+want+", alias live)", res.String()); diff != "" {
+		if diff := cmp.Diff("lambda function api runs "+newImage+" as version "+want, res.String()); diff != "" {
 			t.Errorf("alias existed %v: result line (-want +got):\n%s", existing, diff)
 		}
 		if diff := cmp.Diff([]string{"sha-" + newImage}, f.published); diff != "" {
@@ -181,11 +181,11 @@ func TestLambdaStatus_ReportsImageAndAliasVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := LambdaStatus{Function: "api", Image: fnImage, LastUpdateStatus: "Successful", Alias: "live", AliasVersion: "4"}
+	want := Status{Target: "lambda function api", Image: fnImage, Revision: "4", Detail: "alias live -> version 4; last update Successful"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("status (-want +got):\n%s", diff)
 	}
-	wantLine := "lambda function api -> " + fnImage + " (last update Successful, alias live -> version 4)"
+	wantLine := "lambda function api -> version 4 -> " + fnImage + " (alias live -> version 4; last update Successful)"
 	if diff := cmp.Diff(wantLine, got.String()); diff != "" {
 		t.Errorf("status line (-want +got):\n%s", diff)
 	}
@@ -201,7 +201,7 @@ func TestLambdaDeploy_SameImageLeavesTheCodeAloneButStillPublishes(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantPlan := "lambda function api: already runs " + fnImage + ", then publish a version and point alias live at it"
+	wantPlan := "lambda function api (publish a version and point alias live at it): already runs " + fnImage + "; nothing to change"
 	if diff := cmp.Diff(wantPlan, plan.String()); diff != "" {
 		t.Errorf("plan line (-want +got):\n%s", diff)
 	}
@@ -216,7 +216,7 @@ func TestLambdaDeploy_SameImageLeavesTheCodeAloneButStillPublishes(t *testing.T)
 	if diff := cmp.Diff([]string{"sha-" + fnImage}, f.published); diff != "" {
 		t.Errorf("PublishVersion CodeSha256 (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff("lambda function api runs "+fnImage+" (unchanged) (version 1, alias live)", res.String()); diff != "" {
+	if diff := cmp.Diff("lambda function api runs "+fnImage+" as version 1 (unchanged)", res.String()); diff != "" {
 		t.Errorf("result line (-want +got):\n%s", diff)
 	}
 }
@@ -232,5 +232,92 @@ func TestLambdaDeploy_SameImageAfterAFailedUpdateUpdatesAgain(t *testing.T) {
 	}
 	if f.updateCalls != 1 || res.Unchanged {
 		t.Errorf("UpdateFunctionCode called %d times, unchanged %v; want 1, false: a failed last update must be retried", f.updateCalls, res.Unchanged)
+	}
+}
+
+func TestLambdaDeploy_RollbackPointsTheAliasBackWhenTheUpdateFails(t *testing.T) {
+	t.Parallel()
+	f := newFakeLambda("api", fnImage)
+	f.versions = []string{fnImage, fnImage}
+	f.aliases["live"] = "2"
+	// The alias was moved by someone else meanwhile; rollback must put it
+	// back where the plan found it.
+	f.statuses = []lambdatypes.LastUpdateStatus{lambdatypes.LastUpdateStatusInProgress, lambdatypes.LastUpdateStatusFailed}
+	var moved bool
+	d, _ := newTestLambda(t, f, WithAlias("live"), WithRollback(true))
+	f.onUpdate = func() {
+		if !moved {
+			f.aliases["live"] = "1"
+			moved = true
+		}
+	}
+	res, err := d.Deploy(context.Background(), mustImage(t, "127.0.0.1:5000/godax-demo@"+digestB))
+	want := "lambda function api: rollout failed: update failed: image not found (ImageDeleted); alias live is back on version 2"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error\n got %v\nwant %s", err, want)
+	}
+	if !res.RolledBack || f.aliases["live"] != "2" || len(f.published) != 0 {
+		t.Errorf("rolled back %v, alias on %s, %d published; want true, 2, none", res.RolledBack, f.aliases["live"], len(f.published))
+	}
+
+	f2 := newFakeLambda("api", fnImage)
+	f2.statuses = f.statuses
+	f2.aliases["live"] = "1"
+	f2.versions = []string{fnImage}
+	d2, _ := newTestLambda(t, f2, WithAlias("live"))
+	if res, err := d2.Deploy(context.Background(), mustImage(t, "127.0.0.1:5000/godax-demo@"+digestB)); err == nil || res.RolledBack {
+		t.Errorf("without WithRollback: rolled back %v, error %v", res.RolledBack, err)
+	}
+}
+
+// fakeChecker answers HasManifest from a set of references.
+type fakeChecker struct {
+	has   map[string]bool
+	asked []string
+}
+
+func (c *fakeChecker) HasManifest(_ context.Context, img Image) (bool, error) {
+	c.asked = append(c.asked, img.String())
+	return c.has[img.String()], nil
+}
+
+func TestLambdaDeploy_ImageMustBeInTheRegistryOfTheFunctionsRegion(t *testing.T) {
+	t.Parallel()
+	pushed := "111122223333.dkr.ecr.us-east-1.amazonaws.com/web@" + digestB
+	replica := "111122223333.dkr.ecr.eu-west-1.amazonaws.com/web@" + digestB
+	check := &fakeChecker{has: map[string]bool{}}
+	f := newFakeLambda("api", "111122223333.dkr.ecr.eu-west-1.amazonaws.com/web:v1")
+	d, _ := newTestLambda(t, f, WithRegion("eu-west-1"), WithImageCheck(check))
+	_, err := d.Deploy(context.Background(), mustImage(t, pushed))
+	want := "lambda function api: image " + replica + " is not in the registry of region eu-west-1, where the function runs: copy it there first (ECR replication does)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error\n got %v\nwant %s", err, want)
+	}
+	if f.updateCalls != 0 {
+		t.Errorf("%d updates of a function whose region lacks the image", f.updateCalls)
+	}
+	check.has[replica] = true
+	res, err := d.Deploy(context.Background(), mustImage(t, pushed))
+	if err != nil || f.image != replica || res.NewImage != replica {
+		t.Errorf("deploy once replicated: %v; function runs %s, want %s", err, f.image, replica)
+	}
+	if diff := cmp.Diff([]string{replica, replica}, check.asked); diff != "" {
+		t.Errorf("asked about (-want +got):\n%s", diff)
+	}
+}
+
+func TestForRegion_MovesOnlyPrivateECRImages(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"111122223333.dkr.ecr.us-east-1.amazonaws.com/team/web@" + digestB: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/web@" + digestB,
+		"111122223333.dkr.ecr-fips.us-east-1.amazonaws.com/web@" + digestB: "111122223333.dkr.ecr-fips.eu-west-1.amazonaws.com/web@" + digestB,
+		"111122223333.dkr.ecr.eu-west-1.amazonaws.com/web@" + digestB:      "111122223333.dkr.ecr.eu-west-1.amazonaws.com/web@" + digestB,
+		"127.0.0.1:5000/web@" + digestB:                                    "127.0.0.1:5000/web@" + digestB,
+		"public.ecr.aws/docker/library/busybox@" + digestB:                 "public.ecr.aws/docker/library/busybox@" + digestB,
+	}
+	for in, want := range tests {
+		if got := ForRegion(mustImage(t, in), "eu-west-1").String(); got != want {
+			t.Errorf("ForRegion(%s)\n got %s\nwant %s", in, got, want)
+		}
 	}
 }

@@ -1,0 +1,229 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// DefaultConcurrency is how many targets [RunAll], [PlanAll] and
+// [StatusAll] work on at once unless [Concurrency] says otherwise.
+const DefaultConcurrency = 8
+
+// RunOption configures [RunAll], [PlanAll] and [StatusAll].
+type RunOption func(*runSettings)
+
+type runSettings struct {
+	limit    int
+	reporter Reporter
+}
+
+// Concurrency sets how many targets are worked on at once; n < 1 means
+// [DefaultConcurrency], the default.
+func Concurrency(n int) RunOption {
+	return func(s *runSettings) {
+		if n >= 1 {
+			s.limit = n
+		}
+	}
+}
+
+// WithReporter sends each target's progress and outcome to r. The default
+// discards them.
+func WithReporter(r Reporter) RunOption {
+	return func(s *runSettings) {
+		if r != nil {
+			s.reporter = r
+		}
+	}
+}
+
+// Reporter shows a run's progress. [RunAll] calls it from several
+// goroutines at once; an implementation serializes what it needs to. A
+// progress bar implements it; [NewLineReporter] prints lines.
+type Reporter interface {
+	// Progress reports one line of target's progress while it works.
+	Progress(target, line string)
+	// Done reports that a target finished, and how.
+	Done(o Outcome)
+}
+
+// Outcome is how one target of [RunAll] ended.
+type Outcome struct {
+	// Target is the target's name, as its String says.
+	Target string
+	// Result is what its Deploy returned, possibly partial on failure.
+	Result Result
+	// Err is its error, or nil; it names the target.
+	Err error
+	// Took is how long its Deploy ran.
+	Took time.Duration
+}
+
+// Status is "ok", "unchanged", "rolled back" or "failed".
+func (o Outcome) Status() string {
+	switch {
+	case o.Result.RolledBack:
+		return "rolled back"
+	case o.Err != nil:
+		return "failed"
+	case o.Result.Unchanged:
+		return "unchanged"
+	}
+	return "ok"
+}
+
+// RunAll deploys img to every target, at most [Concurrency] at a time, and
+// waits for all of them. One target failing does not stop or cancel the
+// others. It returns each target's [Outcome], in the order of targets,
+// and an error joining every target's error, each naming its target.
+func RunAll(ctx context.Context, targets []Target, img Image, opts ...RunOption) ([]Outcome, error) {
+	s := newRunSettings(opts)
+	outcomes := make([]Outcome, len(targets))
+	err := each(ctx, s, targets, func(ctx context.Context, i int, t Target) error {
+		start := time.Now()
+		ctx = withProgress(ctx, func(line string) { s.reporter.Progress(t.String(), line) })
+		res, err := t.Deploy(ctx, img)
+		if res.Target == "" {
+			res.Target = t.String()
+		}
+		err = named(t, err)
+		outcomes[i] = Outcome{Target: t.String(), Result: res, Err: err, Took: time.Since(start)}
+		s.reporter.Done(outcomes[i])
+		return err
+	})
+	return outcomes, err
+}
+
+// PlanAll plans img for every target as [RunAll] would deploy it, at most
+// [Concurrency] at a time, changing nothing. It returns the plans in the
+// order of targets (a failed one holds only its target's name) and an
+// error joining every target's error, each naming its target.
+func PlanAll(ctx context.Context, targets []Target, img Image, opts ...RunOption) ([]Plan, error) {
+	plans := make([]Plan, len(targets))
+	err := each(ctx, newRunSettings(opts), targets, func(ctx context.Context, i int, t Target) error {
+		p, err := t.Plan(ctx, img)
+		p.Target = t.String()
+		plans[i] = p
+		return named(t, err)
+	})
+	return plans, err
+}
+
+// StatusAll reads every target's [Status], at most [Concurrency] at a
+// time, in the order of targets, with an error joining every target's
+// error, each naming its target.
+func StatusAll(ctx context.Context, targets []Target, opts ...RunOption) ([]Status, error) {
+	sts := make([]Status, len(targets))
+	err := each(ctx, newRunSettings(opts), targets, func(ctx context.Context, i int, t Target) error {
+		st, err := t.Status(ctx)
+		st.Target = t.String()
+		sts[i] = st
+		return named(t, err)
+	})
+	return sts, err
+}
+
+func newRunSettings(opts []RunOption) runSettings {
+	s := runSettings{limit: DefaultConcurrency, reporter: discard{}}
+	for _, opt := range opts {
+		opt(&s)
+	}
+	return s
+}
+
+// each calls f for every target, at most s.limit at once, and joins the
+// errors in the order of targets. It is a plain group, not WithContext:
+// one target failing must not cancel another's rollout halfway.
+func each(ctx context.Context, s runSettings, targets []Target, f func(context.Context, int, Target) error) error {
+	var g errgroup.Group
+	g.SetLimit(s.limit)
+	errs := make([]error, len(targets))
+	for i, t := range targets {
+		g.Go(func() error {
+			errs[i] = f(ctx, i, t)
+			return nil
+		})
+	}
+	_ = g.Wait() // the functions return nil; errs holds the errors
+	return errors.Join(errs...)
+}
+
+// named returns err naming t, unless it does already.
+func named(t Target, err error) error {
+	if err == nil || strings.Contains(err.Error(), t.String()) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", t, err)
+}
+
+type discard struct{}
+
+func (discard) Progress(string, string) {}
+func (discard) Done(Outcome)            {}
+
+// LineReporter is a [Reporter] that prints one line per progress report,
+// "TARGET: LINE", and one when a target finishes. Make one with
+// [NewLineReporter].
+type LineReporter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// NewLineReporter returns a [LineReporter] writing to w.
+func NewLineReporter(w io.Writer) *LineReporter { return &LineReporter{w: w} }
+
+// Progress prints "target: line".
+func (r *LineReporter) Progress(target, line string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintf(r.w, "%s: %s\n", target, line)
+}
+
+// Done prints the target's outcome and how long it took.
+func (r *LineReporter) Done(o Outcome) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintf(r.w, "%s: %s in %s\n", o.Target, o.Status(), o.Took.Round(time.Millisecond))
+}
+
+// WriteTable writes one row per outcome to w, in columns: target, old
+// image, new image, revision (old -> new) and result.
+func WriteTable(w io.Writer, outcomes []Outcome) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TARGET\tOLD IMAGE\tNEW IMAGE\tREVISION\tRESULT")
+	for _, o := range outcomes {
+		r := o.Result
+		rev := ShortRevision(r.Revision)
+		if r.NewRevision != "" && r.NewRevision != r.Revision {
+			rev = orDash(rev) + " -> " + ShortRevision(r.NewRevision)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.Target, orDash(r.OldImage), orDash(r.NewImage), orDash(rev), o.Status())
+	}
+	return tw.Flush()
+}
+
+// WriteStatusTable writes one row per status to w, in columns: target,
+// image, revision and detail.
+func WriteStatusTable(w io.Writer, sts []Status) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TARGET\tIMAGE\tREVISION\tDETAIL")
+	for _, st := range sts {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", st.Target, orDash(st.Image), orDash(ShortRevision(st.Revision)), orDash(st.Detail))
+	}
+	return tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
