@@ -18,6 +18,7 @@ type ProgressBar struct {
 	logger  io.Writer
 	view    *liveView // nil when not drawn on a terminal
 	every   time.Duration
+	delay   time.Duration
 	color   bool
 	started time.Time
 	stop    chan struct{}
@@ -30,6 +31,7 @@ type ProgressBar struct {
 	length  int
 	tick    int
 	changed bool // since the last plain line
+	dirty   bool // since the last drawing
 }
 
 // ProgressOption configures a [ProgressBar].
@@ -51,6 +53,12 @@ func ProgressEvery(d time.Duration) ProgressOption {
 			p.every = d
 		}
 	}
+}
+
+// ProgressDelay makes the progress appear only once d has passed, so
+// that work which ends sooner shows none. The default is 0: at once.
+func ProgressDelay(d time.Duration) ProgressOption {
+	return func(p *ProgressBar) { p.delay = max(d, 0) }
 }
 
 // spinner are the frames of the spinner, one per redraw.
@@ -95,18 +103,49 @@ func (sh *Shell) Progress(ctx context.Context, message string, opts ...ProgressO
 	for _, o := range opts {
 		o(p)
 	}
-	if isCI() || !isTerminal(logger) {
-		p.logPlain()
-		go p.runPlain(ctx)
-		return p
+	if !isCI() && isTerminal(logger) {
+		p.color = useColor(logger)
+		p.view = &liveView{w: logger, logger: logger, render: p.render}
 	}
-	p.color = useColor(logger)
-	p.view = &liveView{w: logger, logger: logger, render: p.render}
+	if p.delay == 0 {
+		p.show()
+	}
+	go p.run(ctx)
+	return p
+}
+
+// show makes the progress appear: drawn, or as its first plain line.
+func (p *ProgressBar) show() {
+	if p.view == nil {
+		p.logPlain()
+		return
+	}
 	logMu.Lock()
 	showLive(p.view)
 	logMu.Unlock()
-	go p.runLive(ctx)
-	return p
+}
+
+// run shows the progress after its delay, and keeps it up to date until
+// it is done.
+func (p *ProgressBar) run(ctx context.Context) {
+	defer close(p.stopped)
+	if p.delay > 0 {
+		t := time.NewTimer(p.delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			p.show()
+		case <-ctx.Done():
+			return
+		case <-p.stop:
+			return
+		}
+	}
+	if p.view == nil {
+		p.runPlain(ctx)
+	} else {
+		p.runLive(ctx)
+	}
 }
 
 // SetMessage changes the message shown to message.
@@ -126,7 +165,7 @@ func (p *ProgressBar) update(f func()) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	f()
-	p.changed = true
+	p.changed, p.dirty = true, true
 }
 
 // Done stops showing the progress and erases it from the terminal. It
@@ -140,7 +179,6 @@ func (p *ProgressBar) Done() {
 
 // runLive redraws the bar until it is done, then erases it.
 func (p *ProgressBar) runLive(ctx context.Context) {
-	defer close(p.stopped)
 	t := time.NewTicker(redrawEvery)
 	defer t.Stop()
 	for {
@@ -148,10 +186,13 @@ func (p *ProgressBar) runLive(ctx context.Context) {
 		case <-t.C:
 			p.mu.Lock()
 			p.tick++
+			stale := p.dirty || p.length <= 0 // a spinner turns
 			p.mu.Unlock()
-			logMu.Lock()
-			redrawLive()
-			logMu.Unlock()
+			if stale {
+				logMu.Lock()
+				redrawLive()
+				logMu.Unlock()
+			}
 		case <-ctx.Done():
 			logMu.Lock()
 			hideLive(p.view)
@@ -169,7 +210,6 @@ func (p *ProgressBar) runLive(ctx context.Context) {
 // runPlain logs a plain line at most every p.every, when something
 // changed or six periods went by without a line, until p is done.
 func (p *ProgressBar) runPlain(ctx context.Context) {
-	defer close(p.stopped)
 	t := time.NewTicker(p.every)
 	defer t.Stop()
 	quiet := 0
@@ -217,6 +257,7 @@ func (p *ProgressBar) logPlain() {
 func (p *ProgressBar) render(width int) []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.dirty = false
 	green, cyan, reset := "", "", ""
 	if p.color {
 		green, cyan, reset = "\x1b[32m", "\x1b[36m", "\x1b[0m"

@@ -87,3 +87,11 @@ func ExampleProgressBar_Done() {
 	// info: Waiting
 	// info: done
 }
+
+func ExampleProgressDelay() {
+	sh, _ := dax.New(dax.WithLogger(os.Stdout))
+	bar := sh.Progress(context.Background(), "Waiting for moto", dax.ProgressDelay(2*time.Second))
+	bar.Done() // done within 2s: nothing shown
+	sh.Info("moto is up")
+	// Output: info: moto is up
+}

@@ -106,3 +106,24 @@ func TestProgress_StopsLoggingWhenTheContextIsDone(t *testing.T) {
 		t.Errorf("logged %q after the context was done", got[n:])
 	}
 }
+
+func TestProgressDelay_ShowsTheProgressOnlyOnceTheDelayHasPassed(t *testing.T) {
+	t.Parallel()
+	var log lockedBuffer
+	sh, err := dax.New(dax.WithLogger(&log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bar := sh.Progress(context.Background(), "waiting", dax.ProgressDelay(20*time.Millisecond))
+	defer bar.Done()
+	if got := log.lines(); len(got) != 1 || got[0] != "" {
+		t.Errorf("logged %q before the delay, want nothing", got)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for log.lines()[0] == "" && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := log.lines(); got[0] != "info: waiting" {
+		t.Errorf("logged %q after the delay, want the progress", got)
+	}
+}
