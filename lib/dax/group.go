@@ -10,8 +10,9 @@ import (
 // groupIndent is what each open group adds before a log line.
 const groupIndent = "  "
 
-// groupDepth counts the open groups of each logger; logMu guards it.
-var groupDepth = map[any]int{}
+// groupDepth counts the open groups of each logger; logMu guards it. It
+// is made by the first group, so that init does no work for it.
+var groupDepth map[any]int
 
 // groupKey returns the key of the logger w in groupDepth: w itself, or
 // nil, shared, for the rare writer that cannot be a map key.
@@ -50,6 +51,9 @@ func (sh *Shell) Group(format string, args ...any) (end func()) {
 	_, _, _, logger := sh.streams()
 	key := groupKey(logger)
 	logMu.Lock()
+	if groupDepth == nil {
+		groupDepth = map[any]int{}
+	}
 	groupDepth[key]++
 	logMu.Unlock()
 	var once sync.Once
