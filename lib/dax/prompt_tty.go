@@ -215,6 +215,7 @@ func readKeys(tty *os.File) (keys <-chan key, stop func()) {
 			close(done)
 			if tty.SetReadDeadline(time.Now()) == nil {
 				<-finished
+				_ = tty.SetReadDeadline(time.Time{}) // for whoever reads tty next
 			}
 		})
 	}
