@@ -526,3 +526,21 @@ func TestPromptChild(t *testing.T) {
 		t.Skip("run by the tests above")
 	}
 }
+
+func TestPrompts_LeaveTheTerminalReadableByOthers(t *testing.T) {
+	noCI(t)
+	term := newTerminal(t)
+	wait := answer(func() (bool, error) { return term.sh.Confirm(context.Background(), "Deploy?") })
+	term.typeIn(t, "Deploy?", "y\r")
+	if _, err := wait(t); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := term.ptmx.Write([]byte("next\n")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 16)
+	n, err := term.tty.Read(buf)
+	if got := string(buf[:n]); got != "next\n" || err != nil {
+		t.Errorf("reading the terminal after the prompt got %q, %v; want the next line", got, err)
+	}
+}
