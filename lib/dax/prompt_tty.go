@@ -135,7 +135,7 @@ func (sh *Shell) openTerminal() (tty *os.File, release func(), why error) {
 		return nil, nil, errors.New("CI is true")
 	}
 	name := "/dev/tty"
-	if f, ok := sh.stdin.(*os.File); ok && isTerminalFile(f) {
+	if f, ok := sh.stdin.(*os.File); ok && isTerminal(f) {
 		// Reading it must stop when the prompt does: a file that takes no
 		// deadlines is opened again.
 		if f.SetReadDeadline(time.Time{}) == nil {
@@ -147,21 +147,11 @@ func (sh *Shell) openTerminal() (tty *os.File, release func(), why error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if !isTerminalFile(f) {
+	if !isTerminal(f) {
 		_ = f.Close()
 		return nil, nil, fmt.Errorf("%s is not a terminal", name)
 	}
 	return f, func() { _ = f.Close() }, nil
-}
-
-// isTerminalFile reports whether f is a terminal, leaving f's mode (its
-// Fd method would make it blocking, and reads on it uninterruptible).
-func isTerminalFile(f *os.File) bool {
-	is := false
-	if c, err := f.SyscallConn(); err == nil {
-		_ = c.Control(func(fd uintptr) { is = term.IsTerminal(int(fd)) })
-	}
-	return is
 }
 
 // makeRaw puts the terminal tty in raw mode, and returns the func that
