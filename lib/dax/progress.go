@@ -2,7 +2,6 @@ package dax
 
 import (
 	"context"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 // [Progress] or [Shell.Progress]; its methods are safe for concurrent use.
 type ProgressBar struct {
 	sh      *Shell
-	logger  io.Writer
 	view    *liveView // nil when not drawn on a terminal
 	every   time.Duration
 	delay   time.Duration
@@ -93,7 +91,6 @@ func (sh *Shell) Progress(ctx context.Context, message string, opts ...ProgressO
 	_, _, _, logger := sh.streams()
 	p := &ProgressBar{
 		sh:      sh,
-		logger:  logger,
 		every:   5 * time.Second,
 		started: time.Now(),
 		stop:    make(chan struct{}),
