@@ -1,7 +1,6 @@
 package awsauth
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -21,7 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
-	"golang.org/x/term"
+
+	"github.com/godax/godax/lib/dax"
 )
 
 // DefaultCredentialTimeout bounds one retrieval of credentials when
@@ -200,21 +200,18 @@ func DefaultSessionName() string {
 	return string(clean)
 }
 
-// TerminalTokenCode asks for the MFA code of serial on the terminal. It
-// fails at once when standard input is not a terminal.
+// TerminalTokenCode asks for the MFA code of serial on the terminal, with
+// [dax.Prompt], even when standard input is piped. It fails at once when
+// there is no terminal or CI is true, and gives up after two minutes.
 func TerminalTokenCode(serial string) func() (string, error) {
 	return func() (string, error) {
-		if !term.IsTerminal(int(os.Stdin.Fd())) {
-			return "", fmt.Errorf("MFA device %s needs a code but standard input is not a terminal", serial)
+		ctx, cancel := context.WithTimeout(context.Background(), mfaPromptTimeout)
+		defer cancel()
+		code, err := dax.Prompt(ctx, "MFA code for "+serial+":")
+		if err != nil {
+			return "", fmt.Errorf("MFA device %s needs a code: %w", serial, err)
 		}
-		if _, err := fmt.Fprintf(os.Stderr, "MFA code for %s: ", serial); err != nil {
-			return "", err
-		}
-		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return "", fmt.Errorf("read MFA code: %w", err)
-		}
-		return strings.TrimSpace(line), nil
+		return strings.TrimSpace(code), nil
 	}
 }
 

@@ -20,6 +20,18 @@
 // [Command.Run], [Command.Text] and [Command.Code] run it and stop it, and
 // everything it started, when their context is done.
 //
+// # At a terminal
+//
+// [Confirm], [Select], [MultiSelect], [Prompt] and [PromptSecret] ask on
+// the terminal, and return their [Default] at once where there is none
+// to ask on, as in CI. [Progress] shows a bar or spinner below the log,
+// [Group] indents what is logged within it, and [StripAnsi] removes the
+// colours from captured output.
+//
+//	if ok, err := dax.Confirm(ctx, "Deploy these 3 targets?", dax.Default(false)); err != nil || !ok {
+//		return err
+//	}
+//
 // # Error handling
 //
 // A command that exits non-zero, times out or is cancelled returns a

@@ -20,6 +20,8 @@ var (
 	levelError = level{"error:", "\x1b[1;31m"}
 )
 
+// logMu orders log lines, and what is drawn below them (liveViews),
+// across goroutines.
 var logMu sync.Mutex
 
 // Step logs the start of a step of a script, like "==> Pushing image", to
@@ -57,15 +59,37 @@ func (sh *Shell) Error(format string, args ...any) { sh.log(levelError, format, 
 func (sh *Shell) log(l level, format string, args []any) {
 	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
 	_, _, _, logger := sh.streams()
-	var line string
 	if useColor(logger) {
-		line = l.color + l.label + "\x1b[0m " + msg + "\n"
+		writeLog(logger, l.color+l.label+"\x1b[0m "+msg)
 	} else {
-		line = l.label + " " + msg + "\n"
+		writeLog(logger, l.label+" "+msg)
 	}
+}
+
+// writeLog writes line and a newline to w as one log line: indented by
+// the open groups ([Group]), and with any progress bar or prompt on the
+// terminal moved below it rather than garbled.
+func writeLog(w io.Writer, line string) {
 	logMu.Lock()
 	defer logMu.Unlock()
-	_, _ = io.WriteString(logger, line) // a log line that cannot be written has nowhere to go
+	nl := "\n"
+	covers := len(liveViews) > 0 && isTerminal(w)
+	if covers {
+		clearLive()
+		if rawLive() {
+			nl = "\r\n" // a prompt turned output processing off
+		}
+	}
+	if indent := indentOf(w); indent != "" {
+		line = indent + strings.ReplaceAll(line, "\n", "\n"+indent)
+	}
+	if nl != "\n" {
+		line = strings.ReplaceAll(line, "\n", nl)
+	}
+	_, _ = io.WriteString(w, line+nl) // a log line that cannot be written has nowhere to go
+	if covers {
+		drawLive()
+	}
 }
 
 // useColor reports whether log lines to w get colours.
@@ -73,8 +97,5 @@ func useColor(w io.Writer) bool {
 	if _, ok := os.LookupEnv("NO_COLOR"); ok {
 		return false
 	}
-	if strings.EqualFold(os.Getenv("CI"), "true") {
-		return false
-	}
-	return isTerminal(w)
+	return !isCI() && isTerminal(w)
 }

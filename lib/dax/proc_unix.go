@@ -110,10 +110,13 @@ func isTerminal(stream any) bool {
 	if !ok {
 		return false
 	}
-	// Only call Fd on character devices: it makes the file blocking.
-	fi, err := f.Stat()
-	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+	// Through the raw connection: Fd would make the file blocking, and a
+	// prompt reading it could then not be stopped.
+	c, err := f.SyscallConn()
+	if err != nil {
 		return false
 	}
-	return term.IsTerminal(int(f.Fd()))
+	is := false
+	_ = c.Control(func(fd uintptr) { is = term.IsTerminal(int(fd)) })
+	return is
 }

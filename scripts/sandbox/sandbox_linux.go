@@ -230,7 +230,8 @@ func (s *State) prepare(ctx context.Context) error {
 func (s *State) waitReady(ctx context.Context, ds []daemon, exits map[string]<-chan error) error {
 	began := time.Now()
 	deadline := began.Add(startTimeout)
-	nextNote := began.Add(2 * time.Second)
+	bar := dax.Progress(ctx, "sandbox: waiting", dax.ProgressLength(len(ds)), dax.ProgressDelay(2*time.Second))
+	defer bar.Done()
 	pending := slices.Clone(ds)
 	for len(pending) > 0 {
 		var still []daemon
@@ -258,14 +259,12 @@ func (s *State) waitReady(ctx context.Context, ds []daemon, exits map[string]<-c
 			}
 			return s.failed(pending[0], fmt.Errorf("%w: %w", err, pending[0].check(context.WithoutCancel(ctx))))
 		}
-		if time.Now().After(nextNote) {
-			names := make([]string, len(pending))
-			for i, d := range pending {
-				names[i] = d.name
-			}
-			dax.Info("sandbox: waiting for %s (%.0fs)", strings.Join(names, ", "), time.Since(began).Seconds())
-			nextNote = time.Now().Add(2 * time.Second)
+		names := make([]string, len(pending))
+		for i, d := range pending {
+			names[i] = d.name
 		}
+		bar.SetMessage("sandbox: waiting for " + strings.Join(names, ", "))
+		bar.SetPosition(len(ds) - len(pending))
 		_ = dax.Sleep(ctx, 100*time.Millisecond)
 	}
 	return nil
