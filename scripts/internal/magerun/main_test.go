@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/scripts/state"
+)
+
+func TestCheckWords_StopsAtTheFirstWordThatIsNotATarget(t *testing.T) {
+	t.Parallel()
+	targets := map[string]int{"deploy": 0, "push": 0, "sandbox:up": 0, "greet": 1}
+	tests := []struct {
+		words []string
+		bad   string
+	}{
+		{[]string{"deploy"}, ""},
+		{[]string{"Deploy", "SANDBOX:UP"}, ""},
+		{[]string{"greet", "prod", "push"}, ""},
+		{[]string{"d"}, ""},
+		{[]string{"deploy", "prod"}, "prod"},
+		{[]string{"prod", "deploy"}, "prod"},
+		{[]string{"sandbox"}, "sandbox"},
+	}
+	for _, tt := range tests {
+		bad, ok := checkWords(tt.words, targets, []string{"d"})
+		if bad != tt.bad || ok != (tt.bad == "") {
+			t.Errorf("checkWords(%q) = %q, %v; want %q", tt.words, bad, ok, tt.bad)
+		}
+	}
+}
+
+func TestUnknownWord_ReadsTheTargetsOfThisModulesMagefile(t *testing.T) {
+	t.Parallel()
+	root, err := state.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for args, want := range map[string]string{
+		"deploy prod":      "prod",
+		"-v deploy prod":   "prod",
+		"sandbox:up stage": "stage",
+		"ecrLogin push":    "",
+		"-l":               "",
+		"-h deploy":        "",
+	} {
+		word, ok := unknownWord(append([]string{"-d", root}, strings.Fields(args)...))
+		if word != want || ok != (want == "") {
+			t.Errorf("%s: got %q, %v; want %q", args, word, ok, want)
+		}
+	}
+}
+
+func TestGoRunMage_StopsAStrayWordBeforeAnyTargetStarts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go run mage.go")
+	}
+	root, err := state.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// DRY_RUN keeps deploy harmless, should the check let it start.
+	ctx := context.Background()
+	cmd := dax.Cmd("go run mage.go deploy prod").Dir(root).Timeout(5*time.Minute).Env("DRY_RUN", "1")
+	var stderr strings.Builder
+	code, err := cmd.Stderr(&stderr).NoThrow(1, 2).Code(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := stderr.String()
+	if code == 0 || !strings.Contains(out, `Unknown target specified: "prod"`) {
+		t.Errorf("exit %d, stderr:\n%s\nwant mage's unknown target message", code, out)
+	}
+	if strings.Contains(out, "deploy:") || strings.Contains(out, "==>") || strings.Contains(out, "compiling the targets;") {
+		t.Errorf("a target started, or the targets were compiled, before the stray word was caught:\n%s", out)
+	}
+	var ce *dax.CommandError
+	if errors.As(err, &ce) {
+		t.Fatal(ce)
+	}
+}
