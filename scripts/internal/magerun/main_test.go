@@ -3,9 +3,15 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/magefile/mage/mage"
 
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/scripts/state"
@@ -81,5 +87,39 @@ func TestGoRunMage_StopsAStrayWordBeforeAnyTargetStarts(t *testing.T) {
 	var ce *dax.CommandError
 	if errors.As(err, &ce) {
 		t.Fatal(ce)
+	}
+}
+
+func TestCompiles_OnlyWhenMageHasNoBinaryOfTheseMagefiles(t *testing.T) {
+	root, err := state.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	t.Setenv("MAGEFILE_CACHE", cache)
+	run := []string{"-d", root, "build"}
+	if !compiles(run) {
+		t.Fatal("with an empty cache, running a target does not say it compiles")
+	}
+	if compiles([]string{"-d", root, "-l"}) || compiles([]string{"-d", root, "-h", "build"}) {
+		t.Error("-l or -h says it compiles, but mage lists and explains without compiling")
+	}
+	files, err := filepath.Glob(filepath.Join(root, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = slices.DeleteFunc(files, func(f string) bool { return !isMagefile(f) })
+	if d := cmp.Diff([]string{filepath.Join(root, "magefile.go")}, files); d != "" {
+		t.Fatalf("magefiles (-want +got):\n%s", d)
+	}
+	exe, err := mage.ExeName("go", cache, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(exe, nil, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if compiles(run) {
+		t.Error("with the binary in the cache, running a target says it compiles")
 	}
 }
