@@ -36,5 +36,3 @@ require (
 	github.com/itchyny/timefmt-go v0.1.5 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 )
-
-tool github.com/godax/godax/scripts/internal/magerun

@@ -6,58 +6,52 @@
 //	go run mage.go -l
 //
 // It hands its arguments to the targets' front end, scripts/internal/magerun,
-// with `go tool magerun`: Go builds that once and keeps it in its build
-// cache. When the build takes more than a moment (the first run, or after
-// Go or mage is upgraded), this file says so, since nothing else would
-// print while it runs. It imports only what a program needs to start
-// another, so that it compiles at once itself.
+// which checks them and runs mage. It compiles the front end once into the
+// user cache folder, under a name that hashes everything the build depends
+// on (go.mod, go.sum, the front end's sources and the Go version), and
+// says so while it does, since nothing else would print then. Later runs
+// start the compiled front end at once. It imports only the standard
+// library's basics, so that it compiles at once itself.
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
-	"time"
+	"path/filepath"
+	"runtime"
+	"strings"
 )
 
-// quietFor is how long the front end may take to start before this file
-// says that Go is compiling it.
-const quietFor = time.Second
+// frontEnd is the front end's package, and the folders of this module
+// whose Go files it is built from.
+const frontEnd = "./scripts/internal/magerun"
+
+var frontEndSources = []string{"scripts/internal/magerun", "scripts/settings"}
 
 func main() {
-	// A file the front end creates as it starts: until it exists, Go is
-	// still compiling it.
-	f, err := os.CreateTemp("", "godax-magerun-")
+	exe, err := frontEndPath()
 	if err != nil {
 		fail(err)
 	}
-	started := f.Name()
-	if err := f.Close(); err != nil {
-		fail(err)
-	}
-	if err := os.Remove(started); err != nil {
-		fail(err)
-	}
-	defer os.Remove(started)
-
-	cmd := exec.Command("go", append([]string{"tool", "magerun"}, os.Args[1:]...)...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), "GODAX_MAGERUN_STARTED="+started)
-	// An interrupt reaches the whole process group; the targets handle it
-	// and this file waits for them to finish.
-	signal.Notify(make(chan os.Signal, 1), os.Interrupt)
-	if err := cmd.Start(); err != nil {
-		fail(err)
-	}
-	notice := time.AfterFunc(quietFor, func() {
-		if _, err := os.Stat(started); err != nil {
-			os.Stderr.WriteString("godax: compiling the targets' front end (mage); this happens once, later runs reuse Go's build cache\n")
+	if _, err := os.Stat(exe); errors.Is(err, fs.ErrNotExist) {
+		os.Stderr.WriteString("godax: compiling the targets' front end (mage); this happens once, later runs start it at once\n")
+		if err := build(exe); err != nil {
+			fail(err)
 		}
-	})
-	err = cmd.Wait()
-	notice.Stop()
-	os.Remove(started)
+	} else if err != nil {
+		fail(err)
+	}
+	cmd := exec.Command(exe, os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	// An interrupt reaches the whole process group; the targets handle it
+	// and this program waits for them to finish.
+	signal.Notify(make(chan os.Signal, 1), os.Interrupt)
+	err = cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		if code := exit.ExitCode(); code > 0 {
@@ -68,6 +62,65 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+}
+
+// frontEndPath is where the front end built from these sources lives.
+func frontEndPath() (string, error) {
+	h := sha256.New()
+	h.Write([]byte(runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + " " + os.Getenv("GOFLAGS") + "\n"))
+	files := []string{"go.mod", "go.sum"}
+	for _, dir := range frontEndSources {
+		names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			return "", err
+		}
+		for _, n := range names {
+			if !strings.HasSuffix(n, "_test.go") {
+				files = append(files, n)
+			}
+		}
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", err
+		}
+		h.Write([]byte(filepath.ToSlash(f) + "\n"))
+		h.Write(b)
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	name := "magerun-" + hex.EncodeToString(h.Sum(nil))[:32]
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	return filepath.Join(cache, "godax", name), nil
+}
+
+// build compiles the front end to exe, through a file of its own in the
+// same folder, renamed into place: runs that build at once each rename a
+// whole binary.
+func build(exe string) error {
+	if err := os.MkdirAll(filepath.Dir(exe), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(exe), filepath.Base(exe)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	cmd := exec.Command("go", "build", "-o", tmp, frontEnd)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return errors.New("go build " + frontEnd + ": " + err.Error())
+	}
+	return os.Rename(tmp, exe)
 }
 
 func fail(err error) {

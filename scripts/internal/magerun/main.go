@@ -1,5 +1,5 @@
-// Command magerun is the front end of `go run mage.go`: mage.go runs it
-// with `go tool magerun ARGS...`, and it runs mage with ARGS, after two
+// Command magerun is the front end of `go run mage.go`, which builds it
+// once and runs it with its arguments. It runs mage with them, after two
 // things mage does not do:
 //
 //   - Any command-line word that is not a target (or a target's argument)
@@ -9,11 +9,6 @@
 //     first.
 //   - When mage is about to compile the targets and has no binary of them
 //     yet, it says so: the first build takes a minute or so.
-//
-// # Environment
-//
-// GODAX_MAGERUN_STARTED names a file it creates as soon as it starts, so
-// that mage.go can tell whether Go is still compiling it.
 package main
 
 import (
@@ -32,9 +27,6 @@ import (
 )
 
 func main() {
-	if p := os.Getenv("GODAX_MAGERUN_STARTED"); p != "" {
-		_ = os.WriteFile(p, nil, 0o600) // only a hint for mage.go
-	}
 	args := os.Args[1:]
 	if word, ok := unknownWord(args); !ok {
 		fmt.Fprintf(os.Stderr, "Unknown target specified: %q\n", word)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -121,5 +122,39 @@ func TestCompiles_OnlyWhenMageHasNoBinaryOfTheseMagefiles(t *testing.T) {
 	}
 	if compiles(run) {
 		t.Error("with the binary in the cache, running a target says it compiles")
+	}
+}
+
+func TestGoRunMage_SaysOnceThatItCompilesTheFrontEnd(t *testing.T) {
+	if testing.Short() || runtime.GOOS != "linux" {
+		t.Skip("runs go run mage.go twice; the cache folder moves with XDG_CACHE_HOME on Linux")
+	}
+	root, err := state.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Go's build cache would move with XDG_CACHE_HOME: keep it where it is.
+	gocache, err := dax.Cmd("go env GOCACHE").Quiet().Timeout(time.Minute).Text(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	run := func() (string, string) {
+		var stdout, stderr strings.Builder
+		err := dax.Cmd("go run mage.go -l").Dir(root).Timeout(5*time.Minute).Env("XDG_CACHE_HOME", cache).Env("GOCACHE", gocache).
+			Stdout(&stdout).Stderr(&stderr).Run(context.Background())
+		if err != nil {
+			t.Fatalf("%v\n%s", err, stderr.String())
+		}
+		return stdout.String(), stderr.String()
+	}
+	const notice = "godax: compiling the targets' front end (mage); this happens once"
+	out, first := run()
+	if !strings.Contains(first, notice) || !strings.Contains(out, "Targets:") {
+		t.Errorf("first run: stderr %q, want the notice; stdout %q, want the list", first, out)
+	}
+	out, second := run()
+	if strings.Contains(second, notice) || !strings.Contains(out, "Targets:") {
+		t.Errorf("second run: stderr %q, want no notice; stdout %q, want the list", second, out)
 	}
 }
