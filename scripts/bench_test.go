@@ -19,7 +19,7 @@ func TestPrintBench_ShowsTheStartUpRatioAndNoGoals(t *testing.T) {
 	results := []benchResult{
 		res("ecrLogin, no cache", 90, 100, 110), res("ecrLogin, cached", 40, 50, 60),
 		res("aws", 900, 1000, 1100), res("docker login", 50, 60, 70),
-		res("targets binary -l (start-up floor)", 28, 30, 32), res("hello-world Go binary", 9, 10, 11),
+		res(benchHello, 9, 10, 11), res(benchStartUp, 28, 30, 32),
 	}
 	var out strings.Builder
 	if err := printBench(&out, 3, results, res("go run mage.go ecrLogin, cached", 600, 650, 700)); err != nil {
