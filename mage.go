@@ -17,9 +17,9 @@
 package main
 
 import (
-	"hash/fnv"
 	"encoding/hex"
 	"errors"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"os/exec"
