@@ -4,12 +4,128 @@
 //
 //	go run mage.go <target>
 //	go run mage.go -l
+//
+// It hands its arguments to the targets' front end, scripts/internal/magerun,
+// which checks them and runs mage. It compiles the front end once into the
+// user cache folder, under a name that hashes everything the build depends
+// on (go.mod, go.sum, the front end's sources and the Go version), and
+// says so while it does, since nothing else would print then. Later runs
+// start the compiled front end at once. It imports only the standard
+// library's basics (FNV rather than SHA-256 for the hash: crypto packages
+// take longer to compile on a cold build cache), so that it compiles
+// quickly itself.
 package main
 
 import (
+	"encoding/hex"
+	"errors"
+	"hash/fnv"
+	"io/fs"
 	"os"
-
-	"github.com/magefile/mage/mage"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
 )
 
-func main() { os.Exit(mage.Main()) }
+// frontEnd is the front end's package, and the folders of this module
+// whose Go files it is built from.
+const frontEnd = "./scripts/internal/magerun"
+
+var frontEndSources = []string{"scripts/internal/magerun", "scripts/settings"}
+
+func main() {
+	exe, err := frontEndPath()
+	if err != nil {
+		fail(err)
+	}
+	if _, err := os.Stat(exe); errors.Is(err, fs.ErrNotExist) {
+		os.Stderr.WriteString("godax: compiling the targets' front end (mage); this happens once, later runs start it at once\n")
+		if err := build(exe); err != nil {
+			fail(err)
+		}
+	} else if err != nil {
+		fail(err)
+	}
+	cmd := exec.Command(exe, os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	// An interrupt reaches the whole process group; the targets handle it
+	// and this program waits for them to finish.
+	signal.Notify(make(chan os.Signal, 1), os.Interrupt)
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		if code := exit.ExitCode(); code > 0 {
+			os.Exit(code)
+		}
+		os.Exit(1) // killed by a signal
+	}
+	if err != nil {
+		fail(err)
+	}
+}
+
+// frontEndPath is where the front end built from these sources lives.
+func frontEndPath() (string, error) {
+	h := fnv.New128a()
+	h.Write([]byte(runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + " " + os.Getenv("GOFLAGS") + "\n"))
+	files := []string{"go.mod", "go.sum"}
+	for _, dir := range frontEndSources {
+		names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			return "", err
+		}
+		for _, n := range names {
+			if !strings.HasSuffix(n, "_test.go") {
+				files = append(files, n)
+			}
+		}
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", err
+		}
+		h.Write([]byte(filepath.ToSlash(f) + "\n"))
+		h.Write(b)
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	name := "magerun-" + hex.EncodeToString(h.Sum(nil))
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	return filepath.Join(cache, "godax", name), nil
+}
+
+// build compiles the front end to exe, through a file of its own in the
+// same folder, renamed into place: runs that build at once each rename a
+// whole binary.
+func build(exe string) error {
+	if err := os.MkdirAll(filepath.Dir(exe), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(exe), filepath.Base(exe)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	cmd := exec.Command("go", "build", "-o", tmp, frontEnd)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return errors.New("go build " + frontEnd + ": " + err.Error())
+	}
+	return os.Rename(tmp, exe)
+}
+
+func fail(err error) {
+	os.Stderr.WriteString("mage.go: " + err.Error() + "\n")
+	os.Exit(1)
+}

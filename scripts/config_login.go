@@ -113,9 +113,9 @@ func ReadLoginSettings(getenv func(string) string) (LoginSettings, error) {
 	}
 
 	if v := env("ECR_REGISTRY"); v != "" {
-		host := ecrauth.TrimHost(v)
-		if host == "" || strings.ContainsAny(host, " \t@?#") {
-			return s, fmt.Errorf("ECR_REGISTRY=%q is not a registry host (want HOST or HOST:PORT)", v)
+		host, err := container.ParseRegistryHost(v)
+		if err != nil {
+			return s, fmt.Errorf("ECR_REGISTRY: %w", err)
 		}
 		if reg, err := ecrauth.ParseHost(host); err == nil {
 			if len(s.Regions) > 1 || (len(s.Regions) == 1 && s.Regions[0] != reg.Region) {

@@ -65,7 +65,7 @@ func TestReadLoginSettings_DefaultsToDockerNoRoleAndTheCache(t *testing.T) {
 func TestReadLoginSettings_TakesTheRegionFromAnECRRegistryHost(t *testing.T) {
 	t.Parallel()
 	got, err := ReadLoginSettings(envOf(map[string]string{"AWS_REGION": "us-east-1",
-		"ECR_REGISTRY": "https://111122223333.dkr-ecr.eu-central-1.on.aws/"}))
+		"ECR_REGISTRY": "111122223333.dkr-ecr.eu-central-1.on.aws"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,6 +105,9 @@ func TestReadLoginSettings_NamesTheVariableAndValueThatIsWrong(t *testing.T) {
 		{map[string]string{"ECR_REGISTRY": "111122223333.dkr.ecr.mars-1.amazonaws.com"}, `ECR_REGISTRY: "111122223333.dkr.ecr.mars-1.amazonaws.com": "mars-1" is not a region name`},
 		{map[string]string{"ECR_REGISTRY": "111122223333.dkr.ecr.eu-west-1.amazonaws.com", "ECR_ACCOUNT": "444455556666"}, `belongs to account 111122223333, but ECR_ACCOUNT is 444455556666`},
 		{map[string]string{"ECR_REGISTRY": "127.0.0.1:5000", "ECR_REGIONS": "us-east-1,us-west-2"}, `names one host, so ECR_REGIONS cannot list 2 regions`},
+		{map[string]string{"ECR_REGISTRY": "127.0.0.1:99999"}, `ECR_REGISTRY: registry "127.0.0.1:99999": port "99999" is not a number from 1 to 65535`},
+		{map[string]string{"ECR_REGISTRY": "https://111122223333.dkr-ecr.eu-central-1.on.aws"}, `ECR_REGISTRY: registry "https://111122223333.dkr-ecr.eu-central-1.on.aws" has a scheme`},
+		{map[string]string{"ECR_REGISTRY": "127.0.0.1:5000/team"}, `ECR_REGISTRY: registry "127.0.0.1:5000/team" has a path`},
 	}
 	for _, tt := range tests {
 		env := map[string]string{}

@@ -27,13 +27,15 @@ var demoSettings = map[string]string{
 	"LAMBDA_FUNCTION":  "godax-demo",
 }
 
-// callerSettings are AWS settings from the caller's shell that would point
-// the SDK somewhere other than the sandbox.
+// callerSettings are settings from the caller's shell that would point the
+// SDK somewhere other than the sandbox, or the deploy at other targets or
+// another image than the demo's.
 var callerSettings = []string{
 	"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
 	"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "ECR_REGIONS",
 	"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL_ECS",
 	"AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_IAM",
+	"DEPLOY_TARGETS", "DEPLOY_IMAGE", "DEPLOY_ROLE",
 }
 
 // DemoSetup starts the sandbox when it is not running and points this

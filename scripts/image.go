@@ -6,10 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -27,14 +28,12 @@ import (
 // sampleDir is the sample service's folder, relative to the module root.
 const sampleDir = "scripts/sampleapp"
 
-// sampleBinary is the file the build compiles into the sample's context.
+// sampleBinary is the sample's binary in its build context, which its
+// Dockerfile copies into the image.
 const sampleBinary = "sampleapp"
 
 // pushRecordFile is the file under the state folder holding [PushRecord].
 const pushRecordFile = "last-push.json"
-
-// platformPattern is an OCI platform: OS/ARCH, optionally /VARIANT.
-var platformPattern = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?$`)
 
 // ImageSettings is the configuration of build and push, read from the
 // environment by [ReadImageSettings] and checked before any work.
@@ -133,11 +132,14 @@ func ReadImageSettings(ctx context.Context, getenv func(string) string) (ImageSe
 	}
 
 	s.Platform = env("IMAGE_PLATFORM")
-	if s.Platform != "" && !platformPattern.MatchString(s.Platform) {
-		return s, fmt.Errorf("IMAGE_PLATFORM=%q: want OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64", s.Platform)
-	}
-	if s.Sample && s.Platform != "" && !strings.HasPrefix(s.Platform, "linux/") {
-		return s, fmt.Errorf("IMAGE_PLATFORM=%q: the sample service builds for linux only", s.Platform)
+	if s.Platform != "" {
+		p, err := parsePlatform(s.Platform)
+		if err != nil {
+			return s, err
+		}
+		if s.Sample && p.OS != "linux" {
+			return s, fmt.Errorf("IMAGE_PLATFORM=%q: the sample service builds for linux only", s.Platform)
+		}
 	}
 
 	if s.ScanOnPush, err = envFlagOr("ECR_SCAN_ON_PUSH", env("ECR_SCAN_ON_PUSH"), true); err != nil {
@@ -164,8 +166,13 @@ const buildArgPrefix = "BUILD_ARG_"
 
 // ReadBuildArgs returns the build arguments set in environ (os.Environ in
 // production) as BUILD_ARG_<NAME>=VALUE, keyed by NAME: BUILD_ARG_VERSION=1.2
-// becomes --build-arg VERSION=1.2. A variable with no name after the prefix
-// is an error.
+// becomes --build-arg VERSION=1.2.
+//
+// # Error handling
+//
+// A variable with no name after the prefix, a NAME that a Dockerfile's ARG
+// could not declare (letters, digits and '_', not starting with a digit),
+// and a VALUE holding a line break are errors naming the variable.
 func ReadBuildArgs(environ []string) (map[string]string, error) {
 	args := map[string]string{}
 	for _, kv := range environ {
@@ -174,12 +181,29 @@ func ReadBuildArgs(environ []string) (map[string]string, error) {
 		if !ok {
 			continue
 		}
-		if name == "" {
+		switch {
+		case name == "":
 			return nil, fmt.Errorf("%s is set but names no build argument: use %sNAME=VALUE", k, buildArgPrefix)
+		case !validArgName(name):
+			return nil, fmt.Errorf("%s: %q is not a build argument name: want letters, digits and '_', not starting with a digit", k, name)
+		case strings.ContainsAny(v, "\r\n"):
+			return nil, fmt.Errorf("%s: the value holds a line break, which a build argument cannot carry", k)
 		}
 		args[name] = v
 	}
 	return args, nil
+}
+
+// validArgName reports whether name can be declared with a Dockerfile ARG
+// and referenced as ${name}.
+func validArgName(name string) bool {
+	for i, r := range name {
+		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_'
+		if !letter && !(i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return name != ""
 }
 
 // readBuild reads and checks everything build takes from the environment:
@@ -260,9 +284,10 @@ func GitTag(ctx context.Context, dir string) (string, error) {
 }
 
 // Build builds the image IMAGE_REPOSITORY:IMAGE_TAG from BUILD_CONTEXT.
-// For the sample service it first compiles the static binary into the
-// context (CGO_ENABLED=0 GOOS=linux), leaving an unchanged binary's file
-// untouched so the image build stays cached. Every setting and the
+// For the sample service it first compiles the static binary
+// (CGO_ENABLED=0 GOOS=linux) into a build context of this run's own, so
+// builds running at once in one checkout never see each other's binary,
+// and an image holds what its own run compiled. Every setting and the
 // container daemon are checked before any work.
 //
 // # Environment
@@ -278,59 +303,78 @@ func Build(ctx context.Context) error {
 		return fmt.Errorf("build: %w", err)
 	}
 	start := time.Now()
-	if s.Sample {
-		if err := compileSample(ctx, s); err != nil {
-			return fmt.Errorf("build: %w", err)
-		}
-	}
 	dax.Step("building %s from %s", s.LocalRef(), s.Context)
-	err = s.CLI.Build(ctx, container.BuildOptions{
+	opts := container.BuildOptions{
 		Context:    s.Context,
 		Dockerfile: s.Dockerfile,
 		Tags:       []string{s.LocalRef()},
 		Platform:   s.Platform,
 		BuildArgs:  args,
-	})
-	if err != nil {
+	}
+	if s.Sample {
+		dir, err := stageSample(ctx, s)
+		if dir != "" {
+			defer os.RemoveAll(dir) // best effort: a temporary folder
+		}
+		if err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
+		opts.Context, opts.Dockerfile = dir, filepath.Join(dir, "Dockerfile")
+	}
+	if err := s.CLI.Build(ctx, opts); err != nil {
 		return err
 	}
 	dax.Info("built %s in %s", s.LocalRef(), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
-// sampleCommand is the go build that compiles the sample service to out.
-func sampleCommand(s ImageSettings, out string) dax.Command {
-	arch := runtime.GOARCH
+// sampleCommand is the go build that compiles the sample service to out,
+// with go's own temporary files under gotmp.
+func sampleCommand(s ImageSettings, out, gotmp string) dax.Command {
+	p := platform{OS: "linux", Arch: runtime.GOARCH}
 	if s.Platform != "" {
-		arch = strings.Split(s.Platform, "/")[1]
+		p, _ = parsePlatform(s.Platform) // checked by ReadImageSettings
 	}
-	return dax.Cmd("go build -trimpath -buildvcs=false -ldflags %s -o %s .",
+	cmd := dax.Cmd("go build -trimpath -buildvcs=false -ldflags %s -o %s .",
 		"-s -w -X main.version="+s.Tag, out).
-		Dir(s.Context).Env("CGO_ENABLED", "0").Env("GOOS", "linux").Env("GOARCH", arch).
+		Dir(s.Context).Env("CGO_ENABLED", "0").Env("GOTMPDIR", gotmp).
 		PrintCommand().Timeout(10 * time.Minute)
+	env := p.goEnv()
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		cmd = cmd.Env(k, env[k])
+	}
+	return cmd
 }
 
-// compileSample compiles the sample service into its context. The binary
-// is written to a temporary file first; it replaces the old one only when
-// it differs, so a rebuild of unchanged source keeps the file (and the
-// image build's cache) as it was.
-func compileSample(ctx context.Context, s ImageSettings) error {
-	dst := filepath.Join(s.Context, sampleBinary)
-	tmp := dst + ".tmp"
-	if err := sampleCommand(s, tmp).Run(ctx); err != nil {
-		return fmt.Errorf("compile the sample service: %w", err)
-	}
-	fresh, err := os.ReadFile(tmp)
+// stageSample makes a build context of this run's own for the sample
+// service: a new temporary folder holding the Dockerfile and the binary
+// compiled for s. It returns the folder, which the caller removes, also
+// after an error. go build keeps its work folder in there too, so a
+// compile that is interrupted (and killed before it can clean up) leaves
+// nothing behind once the folder is removed.
+func stageSample(ctx context.Context, s ImageSettings) (string, error) {
+	dir, err := os.MkdirTemp("", "godax-build-")
 	if err != nil {
-		return err
+		return "", fmt.Errorf("stage the sample service: %w", err)
 	}
-	if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, fresh) {
-		return os.Remove(tmp)
+	gotmp := filepath.Join(dir, ".gotmp")
+	if err := os.Mkdir(gotmp, 0o700); err != nil {
+		return dir, fmt.Errorf("stage the sample service: %w", err)
 	}
-	if err := os.Rename(tmp, dst); err != nil {
-		return fmt.Errorf("compile the sample service: %w", err)
+	if err := sampleCommand(s, filepath.Join(dir, sampleBinary), gotmp).Run(ctx); err != nil {
+		return dir, fmt.Errorf("compile the sample service: %w", err)
 	}
-	return nil
+	if err := os.RemoveAll(gotmp); err != nil {
+		return dir, fmt.Errorf("stage the sample service: %w", err)
+	}
+	df, err := os.ReadFile(s.Dockerfile)
+	if err != nil {
+		return dir, fmt.Errorf("stage the sample service: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), df, 0o644); err != nil {
+		return dir, fmt.Errorf("stage the sample service: %w", err)
+	}
+	return dir, nil
 }
 
 // PushRecord is what a push leaves under the state folder for deploy to
@@ -476,7 +520,11 @@ func sameImage(remote, inECR, local string) (string, error) {
 // (ECR_REGISTRY) when set, else the host ecrLogin logged in to, the one
 // for region when it logged in to several.
 func pushRegistry(ecrRegistry string, logged []LoginResult, region string) (string, error) {
-	if h := ecrauth.TrimHost(ecrRegistry); h != "" {
+	if v := strings.TrimSpace(ecrRegistry); v != "" {
+		h, err := container.ParseRegistryHost(v)
+		if err != nil {
+			return "", fmt.Errorf("ECR_REGISTRY: %w", err)
+		}
 		return h, nil
 	}
 	var hosts []LoginResult

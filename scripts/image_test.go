@@ -191,6 +191,14 @@ func TestReadImageSettings_RejectsBadInputNamingTheVariable(t *testing.T) {
 			`CONTAINER_CLI: unknown container CLI "dokcer": want one of docker, podman, nerdctl, finch`},
 		{"bad platform", map[string]string{"IMAGE_PLATFORM": "amd64"},
 			`IMAGE_PLATFORM="amd64": want OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64`},
+		{"unknown architecture", map[string]string{"IMAGE_PLATFORM": "linux/bogus"},
+			`IMAGE_PLATFORM="linux/bogus": linux has no architecture "bogus"; it has 386, amd64, arm, arm64, loong64, mips, mips64, mips64le, mipsle, ppc64, ppc64le, riscv64, s390x`},
+		{"unknown operating system", map[string]string{"IMAGE_PLATFORM": "linx/amd64"},
+			`IMAGE_PLATFORM="linx/amd64": "linx" is not an operating system Go builds for (linux, windows, ...)`},
+		{"unknown variant", map[string]string{"IMAGE_PLATFORM": "linux/arm/v9"},
+			`IMAGE_PLATFORM="linux/arm/v9": "v9" is not a variant of arm`},
+		{"empty part", map[string]string{"IMAGE_PLATFORM": "linux//v7"},
+			`IMAGE_PLATFORM="linux//v7": want OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64`},
 		{"sample for windows", map[string]string{"IMAGE_PLATFORM": "windows/amd64"},
 			`IMAGE_PLATFORM="windows/amd64": the sample service builds for linux only`},
 		{"bad scan flag", map[string]string{"ECR_SCAN_ON_PUSH": "sometimes"},
@@ -225,7 +233,11 @@ func TestPushRegistry_PrefersECRRegistryThenTheLogin(t *testing.T) {
 		want     string
 		wantErr  string
 	}{
-		{name: "ECR_REGISTRY wins", registry: "http://127.0.0.1:5000/", logged: []LoginResult{eu}, want: "127.0.0.1:5000"},
+		{name: "ECR_REGISTRY wins", registry: "127.0.0.1:5000", logged: []LoginResult{eu}, want: "127.0.0.1:5000"},
+		{name: "ECR_REGISTRY with a scheme", registry: "http://127.0.0.1:5000", logged: []LoginResult{eu},
+			wantErr: `ECR_REGISTRY: registry "http://127.0.0.1:5000" has a scheme: want HOST or HOST:PORT, without https://`},
+		{name: "ECR_REGISTRY with a bad port", registry: "127.0.0.1:99999",
+			wantErr: `ECR_REGISTRY: registry "127.0.0.1:99999": port "99999" is not a number from 1 to 65535`},
 		{name: "the one login", logged: []LoginResult{eu}, region: "us-east-1", want: eu.Host},
 		{name: "the login in the region", logged: []LoginResult{eu, us}, region: "us-east-1", want: us.Host},
 		{name: "no login", wantErr: "no registry to push to: ecrLogin has not run in this process (the push target runs it first), and ECR_REGISTRY is not set"},
@@ -300,65 +312,166 @@ func TestLastPush_RejectsARecordWithoutADigest(t *testing.T) {
 
 func TestSampleCommand_CompilesAStaticLinuxBinary(t *testing.T) {
 	t.Parallel()
-	s := ImageSettings{Context: "/src/sampleapp", Tag: "abc123", Platform: "linux/arm64"}
-	got := sampleCommand(s, "/src/sampleapp/sampleapp.tmp").String()
-	want := "go build -trimpath -buildvcs=false -ldflags '-s -w -X main.version=abc123' -o /src/sampleapp/sampleapp.tmp ."
-	if got != want {
+	s := ImageSettings{Context: "/src/sampleapp", Tag: "abc123", Platform: "linux/arm/v6"}
+	cmd := sampleCommand(s, "/tmp/b/sampleapp", "/tmp/b/.gotmp")
+	want := "go build -trimpath -buildvcs=false -ldflags '-s -w -X main.version=abc123' -o /tmp/b/sampleapp ."
+	if got := cmd.String(); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
 
-func TestCompileSample_LeavesAnUnchangedBinaryUntouched(t *testing.T) {
-	if testing.Short() {
-		t.Skip("compiles a binary")
+func TestPlatformGoEnv_SetsTheVariantsGoSetting(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]map[string]string{
+		"linux/arm/v6":   {"GOOS": "linux", "GOARCH": "arm", "GOARM": "6"},
+		"linux/amd64/v3": {"GOOS": "linux", "GOARCH": "amd64", "GOAMD64": "v3"},
+		"linux/arm64/v8": {"GOOS": "linux", "GOARCH": "arm64"},
+		"linux/s390x":    {"GOOS": "linux", "GOARCH": "s390x"},
+	} {
+		p, err := parsePlatform(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(want, p.goEnv()); d != "" {
+			t.Errorf("%s (-want +got):\n%s", in, d)
+		}
 	}
+}
+
+func TestGoPlatforms_MatchGoToolDistList(t *testing.T) {
+	t.Parallel()
+	got, err := dax.Cmd("go tool dist list").Quiet().Timeout(time.Minute).Lines(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(goPlatforms, got); d != "" {
+		t.Errorf("goPlatforms differs from go tool dist list (-table +go):\n%s", d)
+	}
+}
+
+// sampleSettings are the settings of a build of the real sample service
+// tagged tag.
+func sampleSettings(t *testing.T, tag string) ImageSettings {
+	t.Helper()
 	root, err := state.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.ReadFile(filepath.Join(root, sampleDir, "main.go"))
-	if err != nil {
-		t.Fatal(err)
+	dir := filepath.Join(root, sampleDir)
+	return ImageSettings{Context: dir, Dockerfile: filepath.Join(dir, "Dockerfile"), Tag: tag, Sample: true}
+}
+
+func TestStageSample_GivesEachConcurrentBuildItsOwnContext(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the sample three times")
 	}
-	dir := t.TempDir()
-	for name, body := range map[string][]byte{"main.go": src, "go.mod": []byte("module sampleapp\n\ngo 1.22\n")} {
-		if err := os.WriteFile(filepath.Join(dir, name), body, 0o644); err != nil {
+	t.Parallel()
+	id := time.Now().UnixNano()
+	tags := []string{fmt.Sprintf("a-%d", id), fmt.Sprintf("b-%d", id), fmt.Sprintf("c-%d", id)}
+	dirs := make([]string, len(tags))
+	errs := make([]error, len(tags))
+	var wg sync.WaitGroup
+	for i, tag := range tags {
+		wg.Go(func() { dirs[i], errs[i] = stageSample(context.Background(), sampleSettings(t, tag)) })
+	}
+	wg.Wait()
+	for i, tag := range tags {
+		if dirs[i] != "" {
+			t.Cleanup(func() { os.RemoveAll(dirs[i]) })
+		}
+		if errs[i] != nil {
+			t.Fatalf("build %s: %v", tag, errs[i])
+		}
+		entries, err := os.ReadDir(dirs[i])
+		if err != nil {
 			t.Fatal(err)
 		}
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		if d := cmp.Diff([]string{"Dockerfile", sampleBinary}, names); d != "" {
+			t.Errorf("build %s: context (-want +got):\n%s", tag, d)
+		}
+		bin, err := os.ReadFile(filepath.Join(dirs[i], sampleBinary))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, other := range tags {
+			if has := bytes.Contains(bin, []byte(other)); has != (other == tag) {
+				t.Errorf("the binary of build %s holds version %s: %v", tag, other, has)
+			}
+		}
 	}
-	s := ImageSettings{Context: dir, Tag: "t1", Sample: true}
-	ctx := context.Background()
-	if err := compileSample(ctx, s); err != nil {
-		t.Fatal(err)
+	if len(slices.Compact(slices.Sorted(slices.Values(dirs)))) != len(tags) {
+		t.Errorf("builds shared a context: %q", dirs)
 	}
-	bin := filepath.Join(dir, sampleBinary)
-	first, err := os.ReadFile(bin)
+	if _, err := os.Stat(filepath.Join(sampleSettings(t, "x").Context, sampleBinary+".tmp")); !os.IsNotExist(err) {
+		t.Errorf("a temporary file was written into the sample's source folder: %v", err)
+	}
+}
+
+func TestStageSample_InterruptedLeavesNoGoBuildFolderInTMPDIR(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles with an empty build cache")
+	}
+	// An empty build cache makes the compile last long enough to be
+	// interrupted in the middle.
+	gocache, tmp := t.TempDir(), t.TempDir()
+	t.Setenv("GOCACHE", gocache)
+	t.Setenv("TMPDIR", tmp)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		dir, err := stageSample(ctx, sampleSettings(t, "interrupted"))
+		if dir != "" {
+			os.RemoveAll(dir) // as Build does
+		}
+		done <- err
+	}()
+	// Interrupt once go build has made its work folder.
+	deadline := time.Now().Add(2 * time.Minute)
+	for len(goBuildFolders(t, tmp)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("go build made no go-build folder within 2 minutes")
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the compile ended before it could be interrupted: %v", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("an interrupted compile returned no error")
+	}
+	if left := goBuildFolders(t, tmp); len(left) > 0 {
+		t.Errorf("the interrupted compile left %q", left)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("TMPDIR still holds %d entries, first %s", len(entries), entries[0].Name())
+	}
+}
+
+// goBuildFolders lists the go-build* folders anywhere under dir.
+func goBuildFolders(t *testing.T, dir string) []string {
+	t.Helper()
+	var found []string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil // a folder removed while walking
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), "go-build") {
+			found = append(found, path)
+			return filepath.SkipDir
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.HasPrefix(first, []byte("\x7fELF")) || !bytes.Contains(first, []byte("t1")) {
-		t.Fatal("the binary is not a linux ELF file carrying its version")
-	}
-	past := time.Now().Add(-time.Hour).Truncate(time.Second)
-	if err := os.Chtimes(bin, past, past); err != nil {
-		t.Fatal(err)
-	}
-	if err := compileSample(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	if fi, err := os.Stat(bin); err != nil || !fi.ModTime().Equal(past) {
-		t.Errorf("an identical binary was replaced (err %v)", err)
-	}
-	if _, err := os.Stat(bin + ".tmp"); !os.IsNotExist(err) {
-		t.Errorf("the temporary binary was left behind: %v", err)
-	}
-	s.Tag = "t2"
-	if err := compileSample(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	if fi, err := os.Stat(bin); err != nil || fi.ModTime().Equal(past) {
-		t.Errorf("a changed binary was not replaced (err %v)", err)
-	}
+	return found
 }
 
 // pushHelperEnv makes the test binary run ecrLogin, build and push, as
@@ -367,11 +480,16 @@ func TestCompileSample_LeavesAnUnchangedBinaryUntouched(t *testing.T) {
 const pushHelperEnv = "GODAX_TEST_PUSH_HELPER"
 
 func TestPushHelperProcess(t *testing.T) {
-	if os.Getenv(pushHelperEnv) != "1" {
+	mode := os.Getenv(pushHelperEnv)
+	if mode != "1" && mode != "build" {
 		t.Skip("the push tests run this as a helper process")
 	}
 	ctx := context.Background()
-	for _, step := range []func(context.Context) error{EcrLogin, Build, Push} {
+	steps := []func(context.Context) error{EcrLogin, Build, Push}
+	if mode == "build" {
+		steps = []func(context.Context) error{Build}
+	}
+	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			fmt.Fprintln(os.Stderr, "Error:", err)
 			os.Exit(1)
@@ -385,7 +503,18 @@ func TestPushHelperProcess(t *testing.T) {
 // it took.
 func runPush(t *testing.T, st *sandbox.State, env map[string]string) (string, time.Duration) {
 	t.Helper()
-	cmd := dax.Cmd("%s -test.run=^TestPushHelperProcess$", os.Args[0]).Quiet().Timeout(5*time.Minute).Env(pushHelperEnv, "1")
+	last, took, err := helperProcess(st, "1", env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return last, took
+}
+
+// helperProcess runs [TestPushHelperProcess] in mode ("1" for ecrLogin,
+// build and push, "build" for build only) with env on top of the
+// sandbox's, and returns the last line it printed and how long it took.
+func helperProcess(st *sandbox.State, mode string, env map[string]string) (string, time.Duration, error) {
+	cmd := dax.Cmd("%s -test.run=^TestPushHelperProcess$", os.Args[0]).Quiet().Timeout(5*time.Minute).Env(pushHelperEnv, mode)
 	for _, k := range append(slices.Clone(sandbox.UnsetVars), "BUILD_CONTEXT", "DOCKERFILE", "IMAGE_PLATFORM", "CONTAINER_CLI", "ECR_REGIONS", "ECR_NO_CACHE") {
 		cmd = cmd.Env(k, "")
 	}
@@ -402,14 +531,76 @@ func runPush(t *testing.T, st *sandbox.State, env map[string]string) (string, ti
 	if err != nil {
 		var ce *dax.CommandError
 		if errors.As(err, &ce) {
-			t.Fatalf("push failed: %v\n%s", err, ce.Stderr)
+			return "", took, fmt.Errorf("%s failed: %w\n%s", mode, err, ce.Stderr)
 		}
-		t.Fatal(err)
+		return "", took, err
+	}
+	if len(lines) == 0 && mode != "build" {
+		return "", took, errors.New("push printed nothing")
 	}
 	if len(lines) == 0 {
-		t.Fatal("push printed nothing")
+		return "", took, nil
 	}
-	return lines[len(lines)-1], took
+	return lines[len(lines)-1], took, nil
+}
+
+// imageVersion runs ref's sample binary with -version, without a network,
+// on the sandbox's dockerd.
+func imageVersion(t *testing.T, st *sandbox.State, ref string) string {
+	t.Helper()
+	cmd := dax.Cmd("docker run --rm --network none %s -version", ref).Quiet().Timeout(time.Minute)
+	for _, kv := range st.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		cmd = cmd.Env(k, v)
+	}
+	out, err := cmd.Text(context.Background())
+	if err != nil {
+		t.Fatalf("docker run %s: %v", ref, err)
+	}
+	return out
+}
+
+func TestBuildAndPush_OnTheSandboxConcurrentRunsEachGetAnImageOfTheirOwnTag(t *testing.T) {
+	st := sandboxtest.Require(t)
+	stateDir := t.TempDir()
+	id := time.Now().UnixNano()
+	repo := fmt.Sprintf("godax-test/concurrent-%d", id)
+	// concurrently runs one helper process per tag at once, in mode.
+	concurrently := func(mode string, tags []string) []string {
+		out := make([]string, len(tags))
+		errs := make([]error, len(tags))
+		var wg sync.WaitGroup
+		for i, tag := range tags {
+			wg.Go(func() {
+				out[i], _, errs[i] = helperProcess(st, mode, map[string]string{
+					"GODAX_STATE_DIR": stateDir, "IMAGE_REPOSITORY": repo, "IMAGE_TAG": tag})
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	builds := []string{fmt.Sprintf("a-%d", id), fmt.Sprintf("b-%d", id), fmt.Sprintf("c-%d", id)}
+	concurrently("build", builds)
+	for _, tag := range builds {
+		if got := imageVersion(t, st, repo+":"+tag); got != tag {
+			t.Errorf("image %s:%s runs version %q, want %q", repo, tag, got, tag)
+		}
+	}
+
+	pushes := []string{fmt.Sprintf("pa-%d", id), fmt.Sprintf("pb-%d", id), fmt.Sprintf("pc-%d", id)}
+	refs := concurrently("1", pushes)
+	for i, tag := range pushes {
+		if got := imageVersion(t, st, refs[i]); got != tag {
+			t.Errorf("pushed image %s (tag %s) runs version %q, want %q", refs[i], tag, got, tag)
+		}
+		if _, served := registryState(t, st, repo, tag); !strings.HasSuffix(refs[i], "@"+served) {
+			t.Errorf("tag %s: push printed %s, the registry serves %s", tag, refs[i], served)
+		}
+	}
 }
 
 // registryGet sends an authenticated request to the sandbox's registry.
@@ -638,8 +829,42 @@ func TestReadBuildArgs_TakesTheNameAfterThePrefix(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	_, err = ReadBuildArgs([]string{"BUILD_ARG_=1"})
-	if want := "BUILD_ARG_ is set but names no build argument: use BUILD_ARG_NAME=VALUE"; err == nil || err.Error() != want {
-		t.Errorf("error %v, want %q", err, want)
+	for in, want := range map[string]string{
+		"BUILD_ARG_=1":     "BUILD_ARG_ is set but names no build argument: use BUILD_ARG_NAME=VALUE",
+		"BUILD_ARG_a-b=1":  `BUILD_ARG_a-b: "a-b" is not a build argument name: want letters, digits and '_', not starting with a digit`,
+		"BUILD_ARG_1X=1":   `BUILD_ARG_1X: "1X" is not a build argument name: want letters, digits and '_', not starting with a digit`,
+		"BUILD_ARG_X=a\nb": "BUILD_ARG_X: the value holds a line break, which a build argument cannot carry",
+		"BUILD_ARG_X=a\r":  "BUILD_ARG_X: the value holds a line break, which a build argument cannot carry",
+	} {
+		_, err := ReadBuildArgs([]string{"BUILD_ARG_OK=1", in})
+		if err == nil || err.Error() != want {
+			t.Errorf("%q: error %v, want %q", in, err, want)
+		}
+	}
+}
+
+func TestBuild_PrintsItsHeaderBeforeTheCompileItStarts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the sample")
+	}
+	t.Parallel()
+	// A docker that answers version and build, and has no buildx.
+	bin := t.TempDir()
+	fake := "#!/bin/sh\ncase \"$1\" in\nversion) echo 28.2.2;;\nbuildx) exit 1;;\nbuild) echo 'Successfully built';;\nesac\n"
+	if err := os.WriteFile(filepath.Join(bin, "docker"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := dax.Cmd("%s -test.run=^TestPushHelperProcess$", os.Args[0]).Timeout(5*time.Minute).
+		Env(pushHelperEnv, "build").Env("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH")).
+		Env("IMAGE_REPOSITORY", "team/app").Env("IMAGE_TAG", "order").Env("CI", "true").
+		Env("BUILD_CONTEXT", "").Env("DOCKERFILE", "").Env("IMAGE_PLATFORM", "").Env("CONTAINER_CLI", "").Env("DOCKER_HOST", "")
+	var stderr strings.Builder
+	if err := cmd.Stderr(&stderr).Run(context.Background()); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	out := stderr.String()
+	header, compile := strings.Index(out, "==> building team/app:order"), strings.Index(out, "$ go build")
+	if header < 0 || compile < 0 || header > compile {
+		t.Errorf("want the header, then the go build line; got:\n%s", out)
 	}
 }

@@ -1,6 +1,7 @@
 package container
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/godax/godax/lib/dax"
@@ -101,8 +103,10 @@ func (c CLI) HasBuildx(ctx context.Context) bool {
 // docker it uses `docker buildx build --load` when buildx is installed, so
 // any builder (also a docker-container one) loads its result into the
 // daemon, and the legacy `docker build` (with DOCKER_BUILDKIT=0) when it
-// is not. podman, nerdctl and finch run their own `build`. It is bounded
-// by [DefaultBuildTimeout].
+// is not. The legacy builder's deprecation notice is left out of the
+// output; Build says once per process why that builder runs. podman,
+// nerdctl and finch run their own `build`. It is bounded by
+// [DefaultBuildTimeout].
 //
 // # Environment
 //
@@ -126,14 +130,85 @@ func (c CLI) Build(ctx context.Context, o BuildOptions) error {
 	if out == nil {
 		out = os.Stderr
 	}
-	cmd := dax.Cmd("%s", argv).Stdout(out).Stderr(out).PrintCommand().Timeout(DefaultBuildTimeout)
+	stderr := io.Writer(out)
+	var notice *legacyNoticeFilter
+	if env["DOCKER_BUILDKIT"] == "0" {
+		legacyWhy.Do(func() {
+			fmt.Fprintln(out, "docker has no buildx plugin, so images are built with its legacy builder (DOCKER_BUILDKIT=0), "+
+				"and its deprecation notice is left out; install docker-buildx to build with BuildKit")
+		})
+		notice = &legacyNoticeFilter{w: out}
+		stderr = notice
+	}
+	cmd := dax.Cmd("%s", argv).Stdout(out).Stderr(stderr).PrintCommand().Timeout(DefaultBuildTimeout)
 	for _, k := range slices.Sorted(maps.Keys(env)) {
 		cmd = cmd.Env(k, env[k])
 	}
-	if err := cmd.Run(ctx); err != nil {
+	err := cmd.Run(ctx)
+	if notice != nil {
+		if ferr := notice.Flush(); err == nil {
+			err = ferr
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("build %s: %w", o.Tags[0], err)
 	}
 	return nil
+}
+
+// legacyWhy says once per process why the legacy builder runs.
+var legacyWhy sync.Once
+
+// legacyNoticePrefix starts the notice the docker CLI (25 and later)
+// prints on every legacy build. Its continuation lines are indented.
+const legacyNoticePrefix = "DEPRECATED: The legacy builder is deprecated"
+
+// legacyNoticeFilter passes the legacy builder's error output to w, line
+// by line, without the deprecation notice: the build chose that builder
+// itself, and [CLI.Build] says why once instead.
+type legacyNoticeFilter struct {
+	w        io.Writer
+	partial  []byte
+	inNotice bool
+}
+
+// Write passes on every complete line of p that is not part of the notice,
+// and keeps an incomplete last line for the next Write or [Flush].
+func (f *legacyNoticeFilter) Write(p []byte) (int, error) {
+	f.partial = append(f.partial, p...)
+	for {
+		i := bytes.IndexByte(f.partial, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		if err := f.line(f.partial[:i+1]); err != nil {
+			return len(p), err
+		}
+		f.partial = f.partial[i+1:]
+	}
+}
+
+// Flush passes on an incomplete last line.
+func (f *legacyNoticeFilter) Flush() error {
+	if len(f.partial) == 0 {
+		return nil
+	}
+	err := f.line(f.partial)
+	f.partial = nil
+	return err
+}
+
+func (f *legacyNoticeFilter) line(l []byte) error {
+	switch {
+	case bytes.HasPrefix(l, []byte(legacyNoticePrefix)):
+		f.inNotice = true
+		return nil
+	case f.inNotice && len(l) > 0 && (l[0] == ' ' || l[0] == '\t'):
+		return nil
+	}
+	f.inNotice = false
+	_, err := f.w.Write(l)
+	return err
 }
 
 // buildCommand returns the argv and extra environment of the build o

@@ -1,6 +1,7 @@
 package container
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,8 +43,9 @@ func DockerConfigDir() (string, error) {
 	return filepath.Join(home, ".docker"), nil
 }
 
-// ReadDockerConfig reads the config file at path. A missing file is an
-// empty config; a file that is not valid JSON is an error naming it.
+// ReadDockerConfig reads the config file at path. A missing file, or one
+// that is empty or only white space, is an empty config, as Docker takes
+// it; a file that is not valid JSON is an error naming it.
 func ReadDockerConfig(path string) (DockerConfig, error) {
 	var c DockerConfig
 	b, err := os.ReadFile(path)
@@ -52,6 +54,9 @@ func ReadDockerConfig(path string) (DockerConfig, error) {
 	}
 	if err != nil {
 		return c, fmt.Errorf("read docker config: %w", err)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return c, nil
 	}
 	if err := json.Unmarshal(b, &c); err != nil {
 		return c, fmt.Errorf("docker config %s is not valid JSON: %w", path, err)

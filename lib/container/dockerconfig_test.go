@@ -127,3 +127,17 @@ func TestCLI_HasCredentialsReadsPodmansAuthFileFirst(t *testing.T) {
 		}
 	}
 }
+
+func TestReadDockerConfig_TakesAnEmptyFileAsAnEmptyConfigAsDockerDoes(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{"", "\n", "  \n\t"} {
+		cfg, err := container.ReadDockerConfig(writeConfig(t, body))
+		if err != nil {
+			t.Errorf("config %q: %v", body, err)
+			continue
+		}
+		if diff := cmp.Diff(container.DockerConfig{}, cfg); diff != "" {
+			t.Errorf("config %q (-want +got):\n%s", body, diff)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -137,5 +138,33 @@ func TestImageID_WrapsErrNoImage(t *testing.T) {
 	_, err := CLI{Name: "docker"}.ImageID(context.Background(), "app:1")
 	if !errors.Is(err, ErrNoImage) {
 		t.Errorf("got %v, want ErrNoImage", err)
+	}
+}
+
+func TestBuild_LeavesOutTheLegacyBuildersNoticeAndSaysWhyOnce(t *testing.T) {
+	fakeCLI(t, "docker", `buildx) exit 1;;
+build) echo "Step 1/1 : FROM scratch"
+  printf 'DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0\n            environment-variable.\n' >&2
+  echo "Successfully tagged app:1";;`)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	legacyWhy = sync.Once{}
+	var out strings.Builder
+	for range 2 {
+		if err := (CLI{Name: "docker"}).Build(context.Background(), BuildOptions{Context: dir, Tags: []string{"app:1"}, Output: &out}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := out.String()
+	if strings.Contains(got, "DEPRECATED") || strings.Contains(got, "environment-variable") {
+		t.Errorf("the deprecation notice got through:\n%s", got)
+	}
+	if n := strings.Count(got, "docker has no buildx plugin"); n != 1 {
+		t.Errorf("the reason was given %d times, want once:\n%s", n, got)
+	}
+	if n := strings.Count(got, "Successfully tagged app:1\n"); n != 2 {
+		t.Errorf("the build's own output was lost:\n%s", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/godax/godax/lib/dax"
@@ -20,7 +21,10 @@ const DefaultPushTimeout = 15 * time.Minute
 
 // pushDigestLine is the line docker (and nerdctl in docker mode) prints
 // when a tag's manifest is pushed: "TAG: digest: sha256:... size: N".
-var pushDigestLine = regexp.MustCompile(`(?m)^(\S+): digest: (sha256:[a-f0-9]{64}) size: \d+\s*$`)
+// It is compiled on first use.
+var pushDigestLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^(\S+): digest: (sha256:[a-f0-9]{64}) size: \d+\s*$`)
+})
 
 // Push pushes ref (HOST/REPO:TAG) and returns the digest of the manifest
 // the registry stored, as "sha256:...". The tool's progress goes to out
@@ -89,7 +93,7 @@ func (c CLI) pushPodman(ctx context.Context, ref string, out io.Writer) (string,
 // when there is no such line. With tag "", the last digest line counts.
 func digestFromPushOutput(out, tag string) string {
 	var found string
-	for _, m := range pushDigestLine.FindAllStringSubmatch(out, -1) {
+	for _, m := range pushDigestLine().FindAllStringSubmatch(out, -1) {
 		if tag == "" || m[1] == tag {
 			found = m[2]
 		}

@@ -3,6 +3,7 @@ package ecrrepo
 import (
 	"fmt"
 	"regexp"
+	"sync"
 )
 
 // Name length limits ECR puts on a repository name.
@@ -14,7 +15,11 @@ const (
 // namePattern is ECR's repository name grammar: lower-case path
 // components of letters and digits, separated inside by one of ". _ -".
 // It is the OCI distribution grammar without its "__" and "--" runs.
-var namePattern = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$`)
+// It is compiled on first use, not when a program that links this package
+// starts.
+var namePattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$`)
+})
 
 // NameError is a repository name ECR would refuse.
 type NameError struct {
@@ -39,7 +44,7 @@ func ValidateName(name string) error {
 		return &NameError{Name: name, Reason: fmt.Sprintf("is shorter than %d characters", MinNameLength)}
 	case len(name) > MaxNameLength:
 		return &NameError{Name: name, Reason: fmt.Sprintf("is longer than %d characters", MaxNameLength)}
-	case namePattern.MatchString(name):
+	case namePattern().MatchString(name):
 		return nil
 	}
 	for _, r := range name {

@@ -1,11 +1,13 @@
 // Command sampleapp is the small service the godax demo builds, pushes and
 // deploys: a static HTTP server answering on $PORT (default 8080) with a
-// greeting and the version it was built from. It uses the standard library
+// greeting and the version it was built from; -version prints that version
+// and exits. It uses the standard library
 // only, so it builds with no network, and runs in a FROM scratch image.
 package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"log"
 	"net/http"
@@ -17,6 +19,12 @@ import (
 var version = "dev"
 
 func main() {
+	showVersion := flag.Bool("version", false, "print the version and exit")
+	flag.Parse()
+	if *showVersion {
+		fmt.Println(version)
+		return
+	}
 	port := os.Getenv("PORT")
 	if port == "" {
 		port = "8080"

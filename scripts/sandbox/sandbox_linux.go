@@ -46,7 +46,7 @@ func (s *State) daemons() []daemon {
 // Up starts the sandbox: moto, docker-registry and a private dockerd, on
 // loopback ports and a private socket under <state folder>/sandbox, and
 // waits until each one answers. It is idempotent: daemons that still run
-// and answer are kept ("warm"), dead ones are started again. It prints its
+// and answer are kept as they are, dead ones are started again. It prints its
 // progress to standard error.
 //
 // When a program is missing and the user is root on Debian, Up installs
@@ -88,7 +88,7 @@ func Up(ctx context.Context) (*State, error) {
 		}
 	}
 	if len(toStart) == 0 && len(toWait) == 0 {
-		dax.Info("sandbox: already running (warm) in %s", dir)
+		dax.Info("sandbox: already running in %s; nothing to start", dir)
 		return st, nil
 	}
 

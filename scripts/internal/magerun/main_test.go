@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/magefile/mage/mage"
+
+	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/scripts/state"
+)
+
+func TestCheckWords_StopsAtTheFirstWordThatIsNotATarget(t *testing.T) {
+	t.Parallel()
+	targets := map[string]int{"deploy": 0, "push": 0, "sandbox:up": 0, "greet": 1}
+	tests := []struct {
+		words []string
+		bad   string
+	}{
+		{[]string{"deploy"}, ""},
+		{[]string{"Deploy", "SANDBOX:UP"}, ""},
+		{[]string{"greet", "prod", "push"}, ""},
+		{[]string{"d"}, ""},
+		{[]string{"deploy", "prod"}, "prod"},
+		{[]string{"prod", "deploy"}, "prod"},
+		{[]string{"sandbox"}, "sandbox"},
+	}
+	for _, tt := range tests {
+		bad, ok := checkWords(tt.words, targets, []string{"d"})
+		if bad != tt.bad || ok != (tt.bad == "") {
+			t.Errorf("checkWords(%q) = %q, %v; want %q", tt.words, bad, ok, tt.bad)
+		}
+	}
+}
+
+func TestUnknownWord_ReadsTheTargetsOfThisModulesMagefile(t *testing.T) {
+	t.Parallel()
+	root, err := state.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for args, want := range map[string]string{
+		"deploy prod":      "prod",
+		"-v deploy prod":   "prod",
+		"sandbox:up stage": "stage",
+		"ecrLogin push":    "",
+		"-l":               "",
+		"-h deploy":        "",
+	} {
+		word, ok := unknownWord(append([]string{"-d", root}, strings.Fields(args)...))
+		if word != want || ok != (want == "") {
+			t.Errorf("%s: got %q, %v; want %q", args, word, ok, want)
+		}
+	}
+}
+
+func TestGoRunMage_StopsAStrayWordBeforeAnyTargetStarts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go run mage.go")
+	}
+	root, err := state.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// DRY_RUN keeps deploy harmless, should the check let it start.
+	ctx := context.Background()
+	cmd := dax.Cmd("go run mage.go deploy prod").Dir(root).Timeout(5*time.Minute).Env("DRY_RUN", "1")
+	var stderr strings.Builder
+	code, err := cmd.Stderr(&stderr).NoThrow(1, 2).Code(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := stderr.String()
+	if code == 0 || !strings.Contains(out, `Unknown target specified: "prod"`) {
+		t.Errorf("exit %d, stderr:\n%s\nwant mage's unknown target message", code, out)
+	}
+	if strings.Contains(out, "deploy:") || strings.Contains(out, "==>") || strings.Contains(out, "compiling the targets;") {
+		t.Errorf("a target started, or the targets were compiled, before the stray word was caught:\n%s", out)
+	}
+	var ce *dax.CommandError
+	if errors.As(err, &ce) {
+		t.Fatal(ce)
+	}
+}
+
+func TestCompiles_OnlyWhenMageHasNoBinaryOfTheseMagefiles(t *testing.T) {
+	root, err := state.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	t.Setenv("MAGEFILE_CACHE", cache)
+	run := []string{"-d", root, "build"}
+	if !compiles(run) {
+		t.Fatal("with an empty cache, running a target does not say it compiles")
+	}
+	if compiles([]string{"-d", root, "-l"}) || compiles([]string{"-d", root, "-h", "build"}) {
+		t.Error("-l or -h says it compiles, but mage lists and explains without compiling")
+	}
+	files, err := filepath.Glob(filepath.Join(root, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = slices.DeleteFunc(files, func(f string) bool { return !isMagefile(f) })
+	if d := cmp.Diff([]string{filepath.Join(root, "magefile.go")}, files); d != "" {
+		t.Fatalf("magefiles (-want +got):\n%s", d)
+	}
+	exe, err := mage.ExeName("go", cache, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(exe, nil, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if compiles(run) {
+		t.Error("with the binary in the cache, running a target says it compiles")
+	}
+}
+
+func TestGoRunMage_SaysOnceThatItCompilesTheFrontEnd(t *testing.T) {
+	if testing.Short() || runtime.GOOS != "linux" {
+		t.Skip("runs go run mage.go twice; the cache folder moves with XDG_CACHE_HOME on Linux")
+	}
+	root, err := state.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Go's build cache would move with XDG_CACHE_HOME: keep it where it is.
+	gocache, err := dax.Cmd("go env GOCACHE").Quiet().Timeout(time.Minute).Text(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	run := func() (string, string) {
+		var stdout, stderr strings.Builder
+		err := dax.Cmd("go run mage.go -l").Dir(root).Timeout(5*time.Minute).Env("XDG_CACHE_HOME", cache).Env("GOCACHE", gocache).
+			Stdout(&stdout).Stderr(&stderr).Run(context.Background())
+		if err != nil {
+			t.Fatalf("%v\n%s", err, stderr.String())
+		}
+		return stdout.String(), stderr.String()
+	}
+	const notice = "godax: compiling the targets' front end (mage); this happens once"
+	out, first := run()
+	if !strings.Contains(first, notice) || !strings.Contains(out, "Targets:") {
+		t.Errorf("first run: stderr %q, want the notice; stdout %q, want the list", first, out)
+	}
+	out, second := run()
+	if strings.Contains(second, notice) || !strings.Contains(out, "Targets:") {
+		t.Errorf("second run: stderr %q, want no notice; stdout %q, want the list", second, out)
+	}
+}
