@@ -131,7 +131,7 @@ func (p *PendingLogin) Finish(password dax.Secret) error {
 	le := &LoginError{CLI: p.cli, Host: p.host, Code: -1, Output: lastLine(redact(p.out, string(password)))}
 	var ce *dax.CommandError
 	if errors.As(p.err, &ce) {
-		le.Code, le.TimedOut = ce.Code, ce.TimedOut
+		le.Code, le.TimedOut = ce.Code, ce.TimedOut()
 		if le.Output == "" {
 			le.Output = lastLine(redact(ce.Stderr, string(password)))
 		}
