@@ -21,11 +21,11 @@ import (
 // one target or the ambiguity, encoded for openHandler.
 
 // redirectCheck is the internal command that checks a redirect's target.
-const redirectCheck = "\x00dax-redirect-target"
+const redirectCheck = "__dax_redirect_target"
 
 const (
-	targetOne       = "\x00dax-redirect-one:"
-	targetAmbiguous = "\x00dax-redirect-ambiguous:"
+	targetOne       = "\x1bdax-redirect-one:"
+	targetAmbiguous = "\x1bdax-redirect-ambiguous:"
 )
 
 // checkRedirects rewrites, in f, the targets of file redirects that
