@@ -23,12 +23,15 @@ import (
 // # Cancellation
 //
 // When the sink's context is done or the [Command.Timeout] passes, the
-// command stops: builtins return, and each external program gets SIGTERM,
-// sent to its whole process group so that what it started (grandchildren,
-// background jobs) gets it too. Whatever still runs after the Shell's kill
-// grace ([WithKillGrace], 2s by default) gets SIGKILL. The sink returns
-// once the group is gone. Outside Unix the program is killed at once and
-// what it started is not tracked.
+// command stops: builtins return, and each external program gets SIGTERM
+// (or the signal set with [Command.CancelSignal]), sent to its whole
+// process group so that what it started (grandchildren, background jobs)
+// gets it too. Whatever still runs after the Shell's kill grace
+// ([WithKillGrace], 2s by default) gets SIGKILL. The sink returns once the
+// group is gone, with the exit status 124, as timeout(1) and dax report,
+// and a [*CommandError] whose TimedOut or Cancelled says which happened
+// ([Command.NoThrow] accepts it). Outside Unix the program is killed at
+// once and what it started is not tracked.
 //
 // # Process groups and terminals
 //
@@ -81,11 +84,19 @@ type Command struct {
 //   - [Raw]: inserted unquoted, as shell code;
 //   - [Secret] (or []Secret): quoted, and shown as *** when printed.
 //
-// The text may use pipes, &&, ||, ;, redirects, VAR=x prefixes, globs,
-// subshells and the rest of bash's syntax; mvdan.cc/sh runs it the same
-// way on every OS. A bad format (a missing or extra argument) or an
-// argument that cannot be quoted (one with a NUL byte) is reported as an
-// error by the sink that runs the command.
+// A literal % is written %%, as in fmt: dax.Cmd("date +%%Y%%m%%d"), or
+// passed in a hole. go vet checks the holes as it checks fmt.Printf's: a
+// missing or extra argument, a wrong verb or a lone % is reported before
+// anything runs.
+//
+// The text may use pipes, &&, ||, ;, redirects, VAR=x prefixes, globs
+// (with ** recursive: see [WithShellOption]), subshells and the rest of
+// bash's syntax; mvdan.cc/sh runs it the same way on every OS. A bad
+// format (a missing or extra argument), a value that is not text (nil, a
+// struct that is neither a fmt.Stringer nor an error, a verb that does
+// not suit it) or an argument that cannot be quoted (one with a NUL byte)
+// is reported as an error by the sink that runs the command, before
+// anything runs.
 //
 // Cmd uses the default [Shell]: the process environment, working
 // directory and standard streams.
