@@ -51,6 +51,9 @@ type Command struct {
 	text rendered
 	err  error // a bad format or argument, reported by the sinks
 	file *syntax.File
+	// funcs are the functions the text declares: they are not replaced
+	// by a Shell's commands.
+	funcs []string
 
 	env        map[string]string
 	replaceEnv bool

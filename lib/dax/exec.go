@@ -35,7 +35,7 @@ func (c Command) runner(sh *Shell, stdin *os.File, stdout, stderr io.Writer, env
 	opts := []interp.RunnerOption{
 		interp.StdIO(stdin, stdout, stderr),
 		interp.Env(expand.ListEnviron(env...)),
-		interp.CallHandler(sh.callHandler),
+		interp.CallHandler(sh.callHandler(c.funcs)),
 		interp.ExecHandlers(handlers...),
 		interp.OpenHandler(openHandler),
 	}
@@ -174,15 +174,18 @@ func execEnv(env expand.Environ) []string {
 // place of one of the interpreter's own builtins; see [Shell.callHandler].
 const overridePrefix = "\x00dax-override:"
 
-// callHandler runs before every simple command. The interpreter runs its
+// callHandler returns what runs before every simple command. The interpreter runs its
 // own builtins (echo, true, cd ...) without consulting the exec handlers,
 // so a name the Shell implements itself is marked to skip them;
 // [internalMiddleware] removes the mark before any other handler sees it.
-func (sh *Shell) callHandler(_ context.Context, args []string) ([]string, error) {
-	if len(args) > 0 && interp.IsBuiltin(args[0]) && sh.lookupCommand(args[0]) != nil {
-		args = append([]string{overridePrefix + args[0]}, args[1:]...)
+// A function the script declares (funcs) keeps precedence, as in bash.
+func (sh *Shell) callHandler(funcs []string) interp.CallHandlerFunc {
+	return func(_ context.Context, args []string) ([]string, error) {
+		if len(args) > 0 && interp.IsBuiltin(args[0]) && sh.lookupCommand(args[0]) != nil && !slices.Contains(funcs, args[0]) {
+			args = append([]string{overridePrefix + args[0]}, args[1:]...)
+		}
+		return args, nil
 	}
-	return args, nil
 }
 
 // internalMiddleware comes first: it restores the name of an overridden

@@ -221,14 +221,14 @@ func TestCommand_StartGivesARunningProcess(t *testing.T) {
 		t.Errorf("Pid() = %d, the program says %d", got, pid)
 	}
 	lines.Scan()
-	if err := p.Signal(syscall.SIGUSR1); err != nil {
+	if err := p.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
 	for lines.Scan() {
 	}
 	err = p.Wait()
 	var cerr *dax.CommandError
-	if !errors.As(err, &cerr) || cerr.Code != 128+int(syscall.SIGUSR1) || p.ExitCode() != cerr.Code {
+	if !errors.As(err, &cerr) || cerr.Code != 128+int(syscall.SIGHUP) || p.ExitCode() != cerr.Code {
 		t.Errorf("Wait() = %v, ExitCode() = %d; want the signal's status", err, p.ExitCode())
 	}
 	if err := p.Signal(syscall.SIGTERM); err == nil {
@@ -441,5 +441,14 @@ func TestCmd_DoublePercentIsALiteralPercent(t *testing.T) {
 	cmd := dax.Cmd
 	if err := cmd("date +%Y").Run(context.Background()); err == nil || !strings.Contains(err.Error(), "write %% for a literal %") {
 		t.Errorf("a lone %% gave %v, want a hint to write %%%%", err)
+	}
+}
+
+func TestShell_ScriptFunctionsTakePrecedenceOverReplacedBuiltins(t *testing.T) {
+	t.Parallel()
+	sh, _, _, _ := testShell(t)
+	got, err := sh.Cmd(`echo() { printf 'fn:%%s\n' "$1"; }; echo hi`).Text(context.Background())
+	if err != nil || got != "fn:hi" {
+		t.Errorf("Text() = %q, %v; want the function's output", got, err)
 	}
 }

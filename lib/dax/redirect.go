@@ -14,9 +14,9 @@ import (
 
 // The interpreter expands a redirect's target as one word, so that with
 // var="a b", `echo 1 > $var` would write a file named "a b" where bash
-// fails with "ambiguous redirect". checkRedirects has such targets
-// expanded as bash does instead: a target that may split into fields or
-// match files becomes $(redirectCheck 'TEXT' WORD), whose builtin
+// fails with "ambiguous redirect". Such targets are
+// expanded as bash does instead: prepare turns a target that may split
+// into fields or match files into $(redirectCheck 'TEXT' WORD), whose builtin
 // (writeRedirectTarget) gets the fields as arguments and prints either the
 // one target or the ambiguity, encoded for openHandler.
 
@@ -28,11 +28,16 @@ const (
 	targetAmbiguous = "\x1bdax-redirect-ambiguous:"
 )
 
-// checkRedirects rewrites, in f, the targets of file redirects that
-// expand to a number of words known only at run time.
-func checkRedirects(f *syntax.File) {
+// prepare readies a parsed command to run: it rewrites the targets of
+// file redirects that expand to a number of words known only at run time
+// (see above), and returns the names of the functions f
+// declares, which take precedence over builtins, as in bash.
+func prepare(f *syntax.File) (funcs []string) {
 	var printer *syntax.Printer
 	syntax.Walk(f, func(node syntax.Node) bool {
+		if fn, ok := node.(*syntax.FuncDecl); ok && fn.Name != nil {
+			funcs = append(funcs, fn.Name.Value)
+		}
 		rd, ok := node.(*syntax.Redirect)
 		if !ok || rd.Word == nil || !fileRedirect(rd.Op) || !splits(rd.Word) {
 			return true
@@ -52,6 +57,7 @@ func checkRedirects(f *syntax.File) {
 		}}
 		return true
 	})
+	return funcs
 }
 
 func literal(s string) *syntax.Word {
@@ -104,7 +110,7 @@ func writeRedirectTarget(w io.Writer, quotedText string, fields []string) error 
 var errAmbiguous = errors.New("ambiguous redirect")
 
 // openHandler opens files for redirects, decoding the targets that
-// checkRedirects had checked.
+// prepare had checked.
 func openHandler(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
 	switch {
 	case strings.HasPrefix(path, targetOne):

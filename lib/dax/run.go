@@ -462,7 +462,7 @@ func (f *feed) finish(grace time.Duration) error {
 	f.stopped = true
 	f.mu.Unlock()
 	_ = f.pr.Close() // a write blocked on the full pipe now fails
-	t := time.NewTimer(grace)
+	t := time.NewTimer(max(grace, 100*time.Millisecond))
 	defer t.Stop()
 	select {
 	case <-f.done:

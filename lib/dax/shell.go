@@ -226,7 +226,7 @@ func (sh *Shell) Cmd(format string, args ...any) Command {
 		if c.err != nil {
 			c.err = fmt.Errorf("parse %s: %w", r.shown, c.redactErr(c.err))
 		} else {
-			checkRedirects(c.file)
+			c.funcs = prepare(c.file)
 		}
 	}
 	return c
