@@ -452,3 +452,17 @@ func TestShell_ScriptFunctionsTakePrecedenceOverReplacedBuiltins(t *testing.T) {
 		t.Errorf("Text() = %q, %v; want the function's output", got, err)
 	}
 }
+
+func TestCmd_KeepsBashSemanticsWhereDaxDeparts(t *testing.T) {
+	t.Parallel()
+	sh, _, _, _ := testShell(t)
+	ctx := context.Background()
+	// The prefix assignment is for echo's environment, not its arguments.
+	if got, _ := sh.Cmd("a=1 echo \"[$a]\"").Text(ctx); got != "[]" {
+		t.Errorf("a=1 echo $a printed %q, want []", got)
+	}
+	// exit without an argument exits with the last command's status.
+	if code, _ := sh.Cmd("false; exit").Code(ctx); code != 1 {
+		t.Errorf("false; exit: %d, want 1", code)
+	}
+}
