@@ -14,9 +14,9 @@ import (
 
 // The interpreter expands a redirect's target as one word, so that with
 // var="a b", `echo 1 > $var` would write a file named "a b" where bash
-// fails with "ambiguous redirect". Such targets are
-// expanded as bash does instead: prepare turns a target that may split
-// into fields or match files into $(redirectCheck 'TEXT' WORD), whose builtin
+// fails with "ambiguous redirect". Such targets are expanded as bash does
+// instead: prepare turns a target that may split into fields or match
+// files into $(redirectCheck 'TEXT' WORD), whose builtin
 // (writeRedirectTarget) gets the fields as arguments and prints either the
 // one target or the ambiguity, encoded for openHandler.
 
@@ -30,8 +30,8 @@ const (
 
 // prepare readies a parsed command to run: it rewrites the targets of
 // file redirects that expand to a number of words known only at run time
-// (see above), and returns the names of the functions f
-// declares, which take precedence over builtins, as in bash.
+// (see above), and returns the names of the functions f declares, which
+// take precedence over builtins, as in bash.
 func prepare(f *syntax.File) (funcs []string) {
 	var printer *syntax.Printer
 	syntax.Walk(f, func(node syntax.Node) bool {
