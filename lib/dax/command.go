@@ -259,7 +259,9 @@ func (c Command) Stdout(w io.Writer) Command {
 }
 
 // Stderr returns a copy of c whose standard error goes to w instead of the
-// Shell's stderr. The tail of it is kept for errors either way.
+// Shell's stderr. Unless w is a file (the terminal, os.Stderr, a log),
+// where the user has it already, its tail is kept for errors
+// ([CommandError.Stderr]).
 func (c Command) Stderr(w io.Writer) Command {
 	c.stderr = w
 	return c
@@ -300,8 +302,9 @@ func (c Command) NoThrow(codes ...int) Command {
 }
 
 // Combined returns a copy of c whose capturing sinks ([Command.Text],
-// [Command.Lines], [Command.Bytes], [Command.JSON], [Command.Pipe])
-// capture standard error together with standard output, like 2>&1.
+// [Command.Lines], [Command.Bytes], [Command.JSON], [Command.Pipe],
+// [Command.Output], and [Command.Start]'s [Process.Stdout]) capture
+// standard error together with standard output, like 2>&1.
 func (c Command) Combined() Command {
 	c.combined = true
 	return c
