@@ -408,7 +408,8 @@ flags:
 			b.WriteByte(' ')
 		}
 		if escapes {
-			a, _, _ = expand.Format(nil, a, nil)
+			// A Config of its own, as in printfCmd.
+			a, _, _ = expand.Format(&expand.Config{}, a, nil)
 		}
 		b.WriteString(a)
 	}
@@ -430,8 +431,11 @@ func printfCmd(_ context.Context, inv Invocation) error {
 	}
 	format, args := inv.Args[1], inv.Args[2:]
 	var b strings.Builder
+	// A Config of its own: Format keeps its buffer in the Config, and a
+	// nil one means a Config shared by every caller.
+	cfg := &expand.Config{}
 	for {
-		s, n, err := expand.Format(nil, format, args)
+		s, n, err := expand.Format(cfg, format, args)
 		if err != nil {
 			return err
 		}

@@ -466,3 +466,31 @@ func TestCmd_KeepsBashSemanticsWhereDaxDeparts(t *testing.T) {
 		t.Errorf("false; exit: %d, want 1", code)
 	}
 }
+
+func TestBuiltin_PrintfAndEchoRunConcurrently(t *testing.T) {
+	t.Parallel()
+	// expand.Format with a nil Config shares one buffer between callers.
+	ctx := context.Background()
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			want := strings.Repeat(strconv.Itoa(i), 200)
+			for range 20 {
+				got, err := dax.Cmd("printf '%%s' %s; echo -e %s", want, "\\t"+want).Text(ctx)
+				if err == nil && got != want+"\t"+want {
+					err = errors.New("got " + got)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
