@@ -122,14 +122,20 @@ func ExampleCommand_ShellOption() {
 }
 
 func ExampleCommand_CancelSignal() {
+	ctx, cancel := context.WithCancel(context.Background())
 	// The program cleans up on SIGINT, as on Ctrl-C.
-	out, err := dax.Cmd("sh -c %s", `trap 'echo cleaned up; exit 0' INT; while :; do sleep 0.01; done`).
-		CancelSignal(os.Interrupt).Timeout(200 * time.Millisecond).Text(context.Background())
-	fmt.Println(out)
-	fmt.Println(err)
+	p, _ := dax.Cmd("sh -c %s", `trap 'echo cleaned up; exit 0' INT; echo ready; while :; do sleep 0.01; done`).
+		CancelSignal(os.Interrupt).Start(ctx)
+	lines := bufio.NewScanner(p.Stdout())
+	lines.Scan() // ready: the trap is set
+	cancel()
+	lines.Scan()
+	fmt.Println(lines.Text())
+	var cerr *dax.CommandError
+	fmt.Println(errors.As(p.Wait(), &cerr) && cerr.Cancelled(), cerr.Code)
 	// Output:
 	// cleaned up
-	// sh -c "trap 'echo cleaned up; exit 0' INT; while :; do sleep 0.01; done": timed out after 200ms
+	// true 124
 }
 
 func ExampleCommand_Output() {
