@@ -495,3 +495,16 @@ func TestBuiltin_PrintfAndEchoRunConcurrently(t *testing.T) {
 		}
 	}
 }
+
+func TestProcess_WaitWithoutReadingStdoutDoesNotHang(t *testing.T) {
+	t.Parallel()
+	sh, _, _, _ := testShell(t)
+	p, err := sh.Cmd("echo nobody reads this; exit 3").Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cerr *dax.CommandError
+	if err := p.Wait(); !errors.As(err, &cerr) || cerr.Code != 3 {
+		t.Errorf("Wait() = %v, want exit status 3", err)
+	}
+}

@@ -7,15 +7,18 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 )
 
 // Process is a command started by [Command.Start] and still running, or
 // done but not yet waited for. Its methods are safe for concurrent use.
 type Process struct {
 	stdout io.Reader
-	done   chan struct{}
-	code   int
-	err    error
+	// claimed is set by Stdout: Wait then leaves the output to the caller.
+	claimed atomic.Bool
+	done    chan struct{}
+	code    int
+	err     error
 
 	first     chan struct{} // closed when the first program has started
 	firstOnce sync.Once
@@ -62,24 +65,32 @@ func (c Command) Start(ctx context.Context) (*Process, error) {
 }
 
 // Stdout returns the command's standard output as a reader, which ends
-// when the command does, with the command's error if it failed. Read it
-// to its end before [Process.Wait]: until it is read, the command may be
-// blocked writing, as with [os/exec.Cmd.StdoutPipe]. For a command with
-// [Command.Quiet] or a [Command.Stdout] writer, it is empty.
-func (p *Process) Stdout() io.Reader { return p.stdout }
+// when the command does, with the command's error if it failed. Call it
+// before [Process.Wait], and read it to its end: until it is read, the
+// command is blocked writing, as with [os/exec.Cmd.StdoutPipe]. For a
+// command with [Command.Quiet] or a [Command.Stdout] writer, it is empty.
+func (p *Process) Stdout() io.Reader {
+	p.claimed.Store(true)
+	return p.stdout
+}
 
 // Wait waits for the command to end and returns its error, as
-// [Command.Run] would: nil, or a [*CommandError].
+// [Command.Run] would: nil, or a [*CommandError]. When [Process.Stdout]
+// was not called, Wait reads the output and drops it, so that a command
+// nobody reads from can end.
 func (p *Process) Wait() error {
+	if !p.claimed.Load() {
+		_, _ = io.Copy(io.Discard, p.stdout) // the command's error is Wait's
+	}
 	<-p.done
 	return p.err
 }
 
-// ExitCode waits for the command to end and returns its exit status: 124
-// when it was stopped (timeout, cancellation, [Process.Kill]), -1 when it
-// could not run.
+// ExitCode waits for the command to end, as [Process.Wait] does, and
+// returns its exit status: 124 when it was stopped (timeout,
+// cancellation, [Process.Kill]), -1 when it could not run.
 func (p *Process) ExitCode() int {
-	<-p.done
+	_ = p.Wait() // the status is what is asked for
 	return p.code
 }
 
