@@ -508,3 +508,11 @@ func TestProcess_WaitWithoutReadingStdoutDoesNotHang(t *testing.T) {
 		t.Errorf("Wait() = %v, want exit status 3", err)
 	}
 }
+
+func TestCommandError_WithoutErrDoesNotPanic(t *testing.T) {
+	t.Parallel()
+	err := &dax.CommandError{Command: "x", Code: -1}
+	if got := err.Error(); got != "x: failed to run" {
+		t.Errorf("Error() = %q", got)
+	}
+}

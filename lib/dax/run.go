@@ -74,8 +74,10 @@ func (e *CommandError) Error() string {
 	switch {
 	case e.TimedOut():
 		fmt.Fprintf(&b, "timed out after %s", e.Timeout)
-	case e.Cancelled(), e.Code < 0:
+	case e.Err != nil && (e.Cancelled() || e.Code < 0):
 		b.WriteString(e.Err.Error())
+	case e.Code < 0:
+		b.WriteString("failed to run")
 	default:
 		fmt.Fprintf(&b, "exit status %d", e.Code)
 	}
