@@ -254,3 +254,38 @@ func ExampleCommandError_Cancelled() {
 	}
 	// Output: false true 124
 }
+
+func ExampleCommand_Dir_relative() {
+	sh, _ := dax.New(dax.WithDir("/"))
+	cmd := sh.Cmd("pwd").Dir("tmp") // fixed now: /tmp
+	_ = sh.Cd("/usr")
+	out, _ := cmd.Text(context.Background())
+	fmt.Println(out)
+	// Output: /tmp
+}
+
+func ExampleCommand_Stdin_once() {
+	cmd := dax.Cmd("cat").Stdin(strings.NewReader("read once\n"))
+	_ = cmd.Run(context.Background())
+	fmt.Println(cmd.Run(context.Background()))
+	// Output:
+	// read once
+	// cat: stdin: the reader given to Stdin was read by an earlier run; use StdinString or StdinFile for a command that runs more than once
+}
+
+func ExampleCmd_ambiguousRedirect() {
+	dir, _ := os.MkdirTemp("", "dax-example")
+	defer os.RemoveAll(dir)
+	sh, _ := dax.New(dax.WithDir(dir), dax.WithStderr(os.Stdout))
+	code, _ := sh.Cmd(`out="a b"; echo x > $out`).Code(context.Background())
+	fmt.Println(code)
+	// Output:
+	// redirect $out: ambiguous redirect
+	// 1
+}
+
+func ExampleCommandError_stdout() {
+	_, err := dax.Cmd("echo checking; echo 'no such tag' ; exit 1").Text(context.Background())
+	fmt.Println(err)
+	// Output: echo checking; echo 'no such tag' ; exit 1: exit status 1; stdout: no such tag
+}
