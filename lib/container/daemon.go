@@ -66,7 +66,7 @@ func (c CLI) Ping(ctx context.Context) error {
 	var ce *dax.CommandError
 	if errors.As(err, &ce) {
 		reason = lastLine(ce.Stderr)
-		if ce.TimedOut {
+		if ce.TimedOut() {
 			reason = fmt.Sprintf("no answer within %s", ce.Timeout)
 		} else if reason == "" {
 			reason = fmt.Sprintf("exit status %d", ce.Code)

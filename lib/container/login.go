@@ -24,7 +24,8 @@ type LoginError struct {
 	Host string
 	// Refused is true when the registry turned the credentials down.
 	Refused bool
-	// Code is the exit status, or -1 when the tool did not exit by itself.
+	// Code is the exit status: 124 when the login timed out or was
+	// cancelled, -1 when the tool could not run.
 	Code int
 	// TimedOut is true when the login ran out of time.
 	TimedOut bool
@@ -79,11 +80,11 @@ func (c CLI) Login(ctx context.Context, host, user string, password dax.Secret) 
 // is known hides its start-up time behind the token request.
 type PendingLogin struct {
 	cli, host string
+	proc      *dax.Process
+	stdinR    *io.PipeReader
 	stdin     *io.PipeWriter
-	cancel    context.CancelFunc
-	done      chan struct{}
-	out       string
-	err       error
+	read      chan struct{} // closed once the tool's output is all read
+	out       []byte
 }
 
 // StartLogin starts `CLI login --username USER --password-stdin HOST` and
@@ -94,19 +95,22 @@ func (c CLI) StartLogin(ctx context.Context, host, user string) (*PendingLogin, 
 	if _, err := dax.Which(c.Name); err != nil {
 		return nil, fmt.Errorf("container CLI %q not found on PATH: install it or set CONTAINER_CLI to one of %s", c.Name, strings.Join(Names, ", "))
 	}
-	ctx, cancel := context.WithTimeout(ctx, DefaultLoginTimeout)
 	pr, pw := io.Pipe()
-	p := &PendingLogin{cli: c.Name, host: host, stdin: pw, cancel: cancel, done: make(chan struct{})}
+	proc, err := dax.Cmd("%s login --username %s --password-stdin %s", c.Name, user, host).
+		Stdin(pr).
+		Combined().
+		Timeout(DefaultLoginTimeout).
+		Start(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s login %s: %w", c.Name, host, err)
+	}
+	p := &PendingLogin{cli: c.Name, host: host, proc: proc, stdinR: pr, stdin: pw, read: make(chan struct{})}
 	go func() {
-		defer close(p.done)
-		p.out, p.err = dax.Cmd("%s login --username %s --password-stdin %s", c.Name, user, host).
-			Stdin(pr).
-			Combined().
-			Quiet().
-			Timeout(DefaultLoginTimeout).
-			Text(ctx)
-		// Unblock a Finish still writing to a tool that has exited.
-		pr.CloseWithError(errLoginOver)
+		defer close(p.read)
+		// The output is kept, not streamed, so that a tool echoing the
+		// password cannot show it. Its error is the command's, which
+		// Wait returns.
+		p.out, _ = io.ReadAll(proc.Stdout())
 	}()
 	return p, nil
 }
@@ -116,25 +120,30 @@ var (
 	errLoginAborted = errors.New("login aborted")
 )
 
+// wait waits for the tool and its output, and ends the password's pipe.
+func (p *PendingLogin) wait() error {
+	<-p.read
+	err := p.proc.Wait()
+	// Unblock a Finish still writing to a tool that has exited.
+	p.stdinR.CloseWithError(errLoginOver)
+	return err
+}
+
 // Finish gives the tool the password, waits for it and reports how the
 // login went (see [CLI.Login]).
 func (p *PendingLogin) Finish(password dax.Secret) error {
-	defer p.cancel()
 	go func() {
 		_, err := io.WriteString(p.stdin, string(password))
 		p.stdin.CloseWithError(err) // nil: a clean end of input
 	}()
-	<-p.done
-	if p.err == nil {
+	err := p.wait()
+	if err == nil {
 		return nil
 	}
-	le := &LoginError{CLI: p.cli, Host: p.host, Code: -1, Output: lastLine(redact(p.out, string(password)))}
+	le := &LoginError{CLI: p.cli, Host: p.host, Code: -1, Output: lastLine(redact(string(p.out), string(password)))}
 	var ce *dax.CommandError
-	if errors.As(p.err, &ce) {
-		le.Code, le.TimedOut = ce.Code, ce.TimedOut
-		if le.Output == "" {
-			le.Output = lastLine(redact(ce.Stderr, string(password)))
-		}
+	if errors.As(err, &ce) {
+		le.Code, le.TimedOut = ce.Code, ce.TimedOut()
 	}
 	le.Refused = refused(le.Output)
 	return le
@@ -142,9 +151,9 @@ func (p *PendingLogin) Finish(password dax.Secret) error {
 
 // Abort stops the tool without giving it a password and waits for it.
 func (p *PendingLogin) Abort() {
-	p.cancel()
+	p.proc.Kill()
 	p.stdin.CloseWithError(errLoginAborted)
-	<-p.done
+	_ = p.wait() // aborted: the tool's error is expected
 }
 
 // refused reports whether a login's output says the credentials were wrong.

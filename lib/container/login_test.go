@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -119,5 +120,24 @@ func TestFinish_ReturnsWhenTheToolExitsWithoutReadingThePassword(t *testing.T) {
 	var le *container.LoginError
 	if !errors.As(err, &le) || le.Code != 3 || le.Output != "cannot connect" {
 		t.Errorf("err = %#v, want exit 3 with the tool's message", err)
+	}
+}
+
+func TestStartLogin_TimesOutWithCode124(t *testing.T) {
+	t.Parallel()
+	cli, _ := fakeCLI(t, `echo never`)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	// The fake reads stdin to its end first: without a password it hangs
+	// until the context is done.
+	p, err := cli.StartLogin(ctx, host, "AWS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-ctx.Done()
+	err = p.Finish(dax.Secret(password))
+	var le *container.LoginError
+	if !errors.As(err, &le) || le.Code != 124 || strings.Contains(err.Error(), password) {
+		t.Errorf("Finish() = %v, want a LoginError with code 124", err)
 	}
 }

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // Invocation is what a [BuiltinFunc] gets: the command's arguments and
@@ -75,24 +77,41 @@ var (
 	builtins   = map[string]BuiltinFunc{}
 )
 
-// Register makes name a command implemented by fn, for every Shell, ahead
-// of any program of that name on PATH. It replaces an earlier
-// registration, including dax's own builtins (cat, cp, mv, rm, mkdir,
-// touch, which, sleep, printenv). It fails for an empty name, a nil fn,
-// and the shell's own builtins (echo, test, pwd, true, false, cd ...),
-// which the interpreter runs before any registered command.
+// Register makes name a command implemented by fn for every Shell, ahead
+// of any program of that name on PATH and of the shell's own builtins
+// (echo, true, cd ...). It replaces an earlier registration, including
+// dax's own builtins (cat, cp, mv, rm, mkdir, touch, which, sleep,
+// printenv, echo, printf). A Shell's own commands ([WithCommand]) come
+// first. It fails for a nil fn and for a name that is not a plain command
+// word (see [WithCommand]).
 func Register(name string, fn BuiltinFunc) error {
-	switch {
-	case name == "":
-		return errors.New("dax.Register: empty command name")
-	case fn == nil:
-		return fmt.Errorf("dax.Register %s: nil function", name)
-	case interp.IsBuiltin(name):
-		return fmt.Errorf("dax.Register %s: a shell builtin cannot be replaced", name)
+	if err := checkCommand(name, fn); err != nil {
+		return fmt.Errorf("dax.Register: %w", err)
 	}
 	builtinsMu.Lock()
 	defer builtinsMu.Unlock()
 	builtins[name] = fn
+	return nil
+}
+
+// checkCommand fails unless name is a plain command word that the shell
+// reads back as itself and fn is not nil.
+func checkCommand(name string, fn BuiltinFunc) error {
+	switch {
+	case name == "":
+		return errors.New("empty command name")
+	case strings.ContainsAny(name, "/\\="):
+		return fmt.Errorf("command name %q must not hold /, \\ or =", name)
+	case name[0] == '-':
+		return fmt.Errorf("command name %q must not start with -", name)
+	case syntax.IsKeyword(name):
+		return fmt.Errorf("command name %q is a shell keyword", name)
+	case fn == nil:
+		return fmt.Errorf("command %s: nil function", name)
+	}
+	if q, err := syntax.Quote(name, syntax.LangBash); err != nil || q != name || strings.ContainsAny(name, "~{}[]*?!#") {
+		return fmt.Errorf("command name %q is not a plain command word: use letters, digits and -_.+:@,%%^", name)
+	}
 	return nil
 }
 
@@ -102,10 +121,11 @@ func lookupBuiltin(name string) BuiltinFunc {
 	return builtins[name]
 }
 
-// builtinMiddleware runs registered commands and passes the rest on.
-func builtinMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
+// builtinMiddleware runs the commands implemented in Go and passes the
+// rest on.
+func (sh *Shell) builtinMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
 	return func(ctx context.Context, args []string) error {
-		fn := lookupBuiltin(args[0])
+		fn := sh.lookupCommand(args[0])
 		if fn == nil {
 			return next(ctx, args)
 		}

@@ -3,6 +3,7 @@ package dax_test
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,7 +137,7 @@ func TestBuiltin_MvMovesFiles(t *testing.T) {
 		t.Error("mv did not move a to d/c and b to d/b")
 	}
 	for _, text := range []string{"mv d", "mv d/b d/c missing-dir"} {
-		if code, _ := sh.Cmd(text).ReplaceEnv(noPath).Code(context.Background()); code != 1 {
+		if code, _ := sh.Cmd("%s", dax.Raw(text)).ReplaceEnv(noPath).Code(context.Background()); code != 1 {
 			t.Errorf("%s: exit status %d, want 1", text, code)
 		}
 	}
@@ -288,11 +289,40 @@ func TestRegister_RejectsBadRegistrations(t *testing.T) {
 	for name, err := range map[string]error{
 		"empty name":    dax.Register("", fn),
 		"nil func":      dax.Register("dax-test-nil", nil),
-		"shell builtin": dax.Register("echo", fn),
+		"path":          dax.Register("/dev/null", fn),
+		"glob":          dax.Register("*", fn),
+		"space":         dax.Register("a b", fn),
+		"assignment":    dax.Register("a=b", fn),
+		"keyword":       dax.Register("if", fn),
+		"option":        dax.Register("-x", fn),
+		"quote":         dax.Register("it's", fn),
+		"expansion":     dax.Register("$x", fn),
+		"question mark": dax.Register("a?", fn),
 	} {
 		if err == nil {
 			t.Errorf("%s: Register() succeeded, want an error", name)
 		}
+	}
+	for _, name := range []string{"dax-test-ok", "kubectl.sh", "g++", "x:y@z,1"} {
+		if err := dax.Register(name, fn); err != nil {
+			t.Errorf("Register(%q) = %v, want it accepted", name, err)
+		}
+	}
+}
+
+func TestRegister_OverridesAShellBuiltin(t *testing.T) {
+	t.Parallel()
+	// dirs is a builtin of the interpreter that no other test runs.
+	err := dax.Register("dirs", func(_ context.Context, inv dax.Invocation) error {
+		_, err := io.WriteString(inv.Stdout, "registered dirs\n")
+		return err
+	})
+	if err != nil {
+		t.Fatalf("Register(dirs) = %v, want a shell builtin to be replaceable", err)
+	}
+	sh, _, _, _ := testShell(t)
+	if got, err := sh.Cmd("dirs").Text(context.Background()); got != "registered dirs" || err != nil {
+		t.Errorf("Text() = %q, %v; want the registered command's output", got, err)
 	}
 }
 

@@ -92,7 +92,7 @@ func TestCommand_TimeoutStopsBackgroundBuiltins(t *testing.T) {
 	start := time.Now()
 	err := dax.Cmd("sleep 60 & wait").Timeout(100 * time.Millisecond).Run(context.Background())
 	var cerr *dax.CommandError
-	if !errors.As(err, &cerr) || !cerr.TimedOut {
+	if !errors.As(err, &cerr) || !cerr.TimedOut() {
 		t.Errorf("Run() = %v, want a timeout", err)
 	}
 	if elapsed := time.Since(start); elapsed > 10*time.Second {

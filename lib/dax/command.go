@@ -1,9 +1,13 @@
 package dax
 
 import (
+	"fmt"
 	"io"
+	"maps"
+	"os"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -19,12 +23,15 @@ import (
 // # Cancellation
 //
 // When the sink's context is done or the [Command.Timeout] passes, the
-// command stops: builtins return, and each external program gets SIGTERM,
-// sent to its whole process group so that what it started (grandchildren,
-// background jobs) gets it too. Whatever still runs after the Shell's kill
-// grace ([WithKillGrace], 2s by default) gets SIGKILL. The sink returns
-// once the group is gone. Outside Unix the program is killed at once and
-// what it started is not tracked.
+// command stops: builtins return, and each external program gets SIGTERM
+// (or the signal set with [Command.CancelSignal]), sent to its whole
+// process group so that what it started (grandchildren, background jobs)
+// gets it too. Whatever still runs after the Shell's kill grace
+// ([WithKillGrace], 2s by default) gets SIGKILL. The sink returns once the
+// group is gone, with the exit status 124, as timeout(1) and dax report,
+// and a [*CommandError] whose TimedOut or Cancelled says which happened
+// ([Command.NoThrow] accepts it). Outside Unix the program is killed at
+// once and what it started is not tracked.
 //
 // # Process groups and terminals
 //
@@ -44,12 +51,16 @@ type Command struct {
 	text rendered
 	err  error // a bad format or argument, reported by the sinks
 	file *syntax.File
+	// funcs are the functions the text declares: they are not replaced
+	// by a Shell's commands.
+	funcs []string
 
 	env        map[string]string
 	replaceEnv bool
 	dir        string
 
 	stdin       io.Reader
+	stdinUsed   *atomic.Bool // shared by the copies of c: stdin is read once
 	stdinString *string
 	stdinFile   string
 	stdinSecret bool
@@ -60,6 +71,9 @@ type Command struct {
 	timeout                time.Duration
 	noThrow                bool
 	okCodes                []int
+	sig                    os.Signal
+	shellOpts              map[string]bool
+	exportEnv              bool
 }
 
 // Cmd returns a command that runs format, shell text, with its holes filled
@@ -73,11 +87,19 @@ type Command struct {
 //   - [Raw]: inserted unquoted, as shell code;
 //   - [Secret] (or []Secret): quoted, and shown as *** when printed.
 //
-// The text may use pipes, &&, ||, ;, redirects, VAR=x prefixes, globs,
-// subshells and the rest of bash's syntax; mvdan.cc/sh runs it the same
-// way on every OS. A bad format (a missing or extra argument) or an
-// argument that cannot be quoted (one with a NUL byte) is reported as an
-// error by the sink that runs the command.
+// A literal % is written %%, as in fmt: dax.Cmd("date +%%Y%%m%%d"), or
+// passed in a hole. go vet checks the holes as it checks fmt.Printf's: a
+// missing or extra argument, a wrong verb or a lone % is reported before
+// anything runs.
+//
+// The text may use pipes, &&, ||, ;, redirects, VAR=x prefixes, globs
+// (with ** recursive: see [WithShellOption]), subshells and the rest of
+// bash's syntax; mvdan.cc/sh runs it the same way on every OS. A bad
+// format (a missing or extra argument), a value that is not text (nil, a
+// struct that is neither a fmt.Stringer nor an error, a verb that does
+// not suit it) or an argument that cannot be quoted (one with a NUL byte)
+// is reported as an error by the sink that runs the command, before
+// anything runs.
 //
 // Cmd uses the default [Shell]: the process environment, working
 // directory and standard streams.
@@ -120,21 +142,80 @@ func (c Command) ReplaceEnv(env map[string]string) Command {
 }
 
 // Dir returns a copy of c that runs in the directory path. A relative path
-// is taken from the Shell's working directory.
+// is taken, now, from the directory c would run in: the one of an earlier
+// Dir, or the Shell's working directory. A later [Shell.Cd] or change of
+// the process's directory does not move it.
 func (c Command) Dir(path string) Command {
-	if c.dir != "" && !filepath.IsAbs(path) {
-		path = filepath.Join(c.dir, path)
+	if !filepath.IsAbs(path) {
+		base := c.dir
+		if base == "" {
+			base, _ = c.shell().snapshot()
+		}
+		if base == "" {
+			wd, err := os.Getwd()
+			if err != nil {
+				c.setErr(fmt.Errorf("dir %s: %w", path, err))
+				return c
+			}
+			base = wd
+		}
+		path = filepath.Join(base, path)
 	}
 	c.dir = path
 	return c
 }
 
+// shell returns the Shell that runs c.
+func (c Command) shell() *Shell {
+	if c.sh == nil {
+		return defaultShell
+	}
+	return c.sh
+}
+
+// setErr records the first error building c, which its sinks report.
+func (c *Command) setErr(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+// ShellOption returns a copy of c that runs with the shell option name
+// set on or off, whatever its Shell's setting; see [WithShellOption] for
+// the names. An unknown name is an error from the sink.
+func (c Command) ShellOption(name string, on bool) Command {
+	if err := checkShellOption(name); err != nil {
+		c.setErr(err)
+		return c
+	}
+	c.shellOpts = maps.Clone(c.shellOpts)
+	if c.shellOpts == nil {
+		c.shellOpts = map[string]bool{}
+	}
+	c.shellOpts[name] = on
+	return c
+}
+
+// CancelSignal returns a copy of c whose programs get sig, instead of
+// SIGTERM, when the command is cancelled or times out, as dax's signal
+// does: os.Interrupt for a program that cleans up on Ctrl-C, for example.
+// SIGKILL still follows after the Shell's kill grace. Outside Unix
+// programs are killed whatever sig is.
+func (c Command) CancelSignal(sig os.Signal) Command {
+	c.sig = sig
+	return c
+}
+
 // Stdin returns a copy of c that reads standard input from r. A reader can
-// be read only once, so a Command with Stdin should run once; use
-// [Command.StdinString] or [Command.StdinFile] for one that runs again.
+// be read only once, so the command (and its copies) can run once: a
+// second run fails with an error saying so. Use [Command.StdinString] or
+// [Command.StdinFile] for one that runs again. When reading r fails, the
+// sink fails with that error ("stdin pipe broken"), even if the command
+// took the end of its input for a clean one.
 func (c Command) Stdin(r io.Reader) Command {
 	c.clearStdin()
 	c.stdin = r
+	c.stdinUsed = new(atomic.Bool)
 	return c
 }
 
@@ -166,7 +247,7 @@ func (c Command) StdinFile(path string) Command {
 }
 
 func (c *Command) clearStdin() {
-	c.stdin, c.stdinString, c.stdinFile, c.stdinSecret = nil, nil, "", false
+	c.stdin, c.stdinUsed, c.stdinString, c.stdinFile, c.stdinSecret = nil, nil, nil, "", false
 }
 
 // Stdout returns a copy of c whose standard output goes to w when run with
@@ -178,7 +259,9 @@ func (c Command) Stdout(w io.Writer) Command {
 }
 
 // Stderr returns a copy of c whose standard error goes to w instead of the
-// Shell's stderr. The tail of it is kept for errors either way.
+// Shell's stderr. Unless w is a file (the terminal, os.Stderr, a log),
+// where the user has it already, its tail is kept for errors
+// ([CommandError.Stderr]).
 func (c Command) Stderr(w io.Writer) Command {
 	c.stderr = w
 	return c
@@ -209,8 +292,9 @@ func (c Command) Timeout(d time.Duration) Command {
 }
 
 // NoThrow returns a copy of c for which a non-zero exit status is not an
-// error; with codes, only those exit statuses are accepted. Failing to
-// start, a timeout and cancellation are still errors.
+// error; with codes, only those exit statuses are accepted. A timeout or
+// cancellation gives the exit status 124, which NoThrow() accepts too (and
+// NoThrow(124)). Failing to start is still an error.
 func (c Command) NoThrow(codes ...int) Command {
 	c.noThrow = true
 	c.okCodes = slices.Clone(codes)
@@ -218,8 +302,9 @@ func (c Command) NoThrow(codes ...int) Command {
 }
 
 // Combined returns a copy of c whose capturing sinks ([Command.Text],
-// [Command.Lines], [Command.Bytes], [Command.JSON], [Command.Pipe])
-// capture standard error together with standard output, like 2>&1.
+// [Command.Lines], [Command.Bytes], [Command.JSON], [Command.Pipe],
+// [Command.Output], and [Command.Start]'s [Process.Stdout]) capture
+// standard error together with standard output, like 2>&1.
 func (c Command) Combined() Command {
 	c.combined = true
 	return c

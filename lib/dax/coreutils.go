@@ -13,12 +13,14 @@ import (
 	"syscall"
 	"time"
 
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 )
 
 // The builtins deploy scripts use and Windows lacks. Each implements the
 // common options; for any other option the program of that name on PATH
-// runs instead.
+// runs instead. echo and printf replace the interpreter's own, which
+// ignore write errors.
 func init() {
 	for name, fn := range map[string]BuiltinFunc{
 		"cat":      catCmd,
@@ -30,6 +32,8 @@ func init() {
 		"which":    whichCmd,
 		"sleep":    sleepCmd,
 		"printenv": printenvCmd,
+		"echo":     echoCmd,
+		"printf":   printfCmd,
 	} {
 		builtins[name] = fn
 	}
@@ -287,7 +291,9 @@ func whichCmd(_ context.Context, inv Invocation) error {
 			missing = true
 			continue
 		}
-		fmt.Fprintln(inv.Stdout, path)
+		if _, err := fmt.Fprintln(inv.Stdout, path); err != nil {
+			return writeError(err)
+		}
 	}
 	if missing || len(ops) == 0 {
 		return ExitCode(1)
@@ -343,7 +349,9 @@ func printenvCmd(_ context.Context, inv Invocation) error {
 	}
 	if len(ops) == 0 {
 		for _, kv := range inv.Environ() {
-			fmt.Fprintln(inv.Stdout, kv)
+			if _, err := fmt.Fprintln(inv.Stdout, kv); err != nil {
+				return writeError(err)
+			}
 		}
 		return nil
 	}
@@ -355,10 +363,90 @@ func printenvCmd(_ context.Context, inv Invocation) error {
 			missing = true
 			continue
 		}
-		fmt.Fprintln(inv.Stdout, vr.String())
+		if _, err := fmt.Fprintln(inv.Stdout, vr.String()); err != nil {
+			return writeError(err)
+		}
 	}
 	if missing {
 		return ExitCode(1)
+	}
+	return nil
+}
+
+// writeError is the error of a builtin that could not write its output:
+// "write error: ...", as bash says, unless the reader went away (EPIPE),
+// which ends the builtin quietly.
+func writeError(err error) error {
+	if errors.Is(err, syscall.EPIPE) {
+		return err
+	}
+	return fmt.Errorf("write error: %w", err)
+}
+
+// echoCmd: echo [-n] [-e] [-E] ARG... as bash's builtin, failing when its
+// output cannot be written.
+func echoCmd(_ context.Context, inv Invocation) error {
+	args := inv.Args[1:]
+	newline, escapes := true, false
+flags:
+	for len(args) > 0 {
+		switch args[0] {
+		case "-n":
+			newline = false
+		case "-e":
+			escapes = true
+		case "-E":
+			escapes = false
+		default:
+			break flags
+		}
+		args = args[1:]
+	}
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if escapes {
+			// A Config of its own, as in printfCmd.
+			a, _, _ = expand.Format(&expand.Config{}, a, nil)
+		}
+		b.WriteString(a)
+	}
+	if newline {
+		b.WriteByte('\n')
+	}
+	if _, err := io.WriteString(inv.Stdout, b.String()); err != nil {
+		return writeError(err)
+	}
+	return nil
+}
+
+// printfCmd: printf FORMAT [ARG...] as bash's builtin, the format reused
+// until the arguments run out; fails when its output cannot be written.
+func printfCmd(_ context.Context, inv Invocation) error {
+	if len(inv.Args) < 2 {
+		fmt.Fprintln(inv.Stderr, "printf: usage: printf format [arguments]")
+		return ExitCode(2)
+	}
+	format, args := inv.Args[1], inv.Args[2:]
+	var b strings.Builder
+	// A Config of its own: Format keeps its buffer in the Config, and a
+	// nil one means a Config shared by every caller.
+	cfg := &expand.Config{}
+	for {
+		s, n, err := expand.Format(cfg, format, args)
+		if err != nil {
+			return err
+		}
+		b.WriteString(s)
+		args = args[n:]
+		if n == 0 || len(args) == 0 {
+			break
+		}
+	}
+	if _, err := io.WriteString(inv.Stdout, b.String()); err != nil {
+		return writeError(err)
 	}
 	return nil
 }

@@ -11,9 +11,25 @@
 //		StdinSecret(dax.Secret(password)).Run(ctx)
 //
 // The text is parsed and run by mvdan.cc/sh, so pipes, &&, ||, redirects,
-// globs and VAR=x prefixes work the same on every OS, and common commands
-// (cat, cp, mv, rm, mkdir, touch, which, sleep, printenv, with echo, test
-// and pwd from the interpreter) are built in. [Register] adds more.
+// globs (** recursive) and VAR=x prefixes work the same on every OS, and
+// common commands (cat, cp, mv, rm, mkdir, touch, which, sleep, printenv,
+// echo, printf, with test and pwd from the interpreter) are built in. A
+// literal % is written %%; go vet checks the holes as it checks Printf's.
+//
+// # Extending a Shell
+//
+// A [Shell] built with [New] can have its own commands and middleware:
+//
+//	sh, err := dax.New(
+//		dax.WithCommand("notify", notify),        // a command written in Go
+//		dax.WithExecHandlers(printEvery, dryRun), // around every command
+//		dax.WithShellOption("pipefail", true),
+//	)
+//
+// [Command.Start] runs a command in the background as a [Process];
+// [Command.Output] captures both streams and the exit status; commands
+// run with [Command.ExportEnv] leave their directory and variables to the
+// Shell, as do [Shell.Cd] and [Shell.SetEnv].
 //
 // A [Command] is an immutable value: modifiers such as [Command.Env],
 // [Command.Dir] and [Command.Quiet] return a new one. Sinks such as
@@ -35,7 +51,8 @@
 // # Error handling
 //
 // A command that exits non-zero, times out or is cancelled returns a
-// [*CommandError] naming the command (secrets as ***), its exit status and
-// the last line of its standard error. Its ExitStatus method lets Mage exit
+// [*CommandError] naming the command (secrets as ***), its exit status
+// (124 when stopped) and the last line of its standard error, unless that
+// already streamed to the terminal. Its ExitStatus method lets Mage exit
 // with the command's status.
 package dax

@@ -231,8 +231,8 @@ func ExampleCommand_PrintCommand() {
 func ExampleCommand_Timeout() {
 	err := dax.Cmd("sleep 10").Timeout(20 * time.Millisecond).Run(context.Background())
 	var cerr *dax.CommandError
-	fmt.Println(errors.As(err, &cerr) && cerr.TimedOut, err)
-	// Output: true sleep 10: timed out after 20ms
+	fmt.Println(errors.As(err, &cerr) && cerr.TimedOut(), cerr.Code, err)
+	// Output: true 124 sleep 10: timed out after 20ms
 }
 
 func ExampleCommand_NoThrow() {

@@ -1,7 +1,9 @@
 package dax
 
 import (
+	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -76,10 +78,13 @@ func render(format string, args []any) (rendered, error) {
 			return rendered{}, fmt.Errorf("format %q: %s is not supported", format, spec)
 		}
 		if argi >= len(args) {
-			return rendered{}, fmt.Errorf("format %q: missing argument for %s", format, spec)
+			return rendered{}, fmt.Errorf("format %q: missing argument for %s (write %%%% for a literal %%)", format, spec)
 		}
 		arg := args[argi]
 		argi++
+		if err := checkHole(arg, verb); err != nil {
+			return rendered{}, fmt.Errorf("format %q: argument %d for %s: %w", format, argi, spec, err)
+		}
 		var words []string
 		secret := false
 		switch a := arg.(type) {
@@ -124,6 +129,55 @@ func render(format string, args []any) (rendered, error) {
 		return rendered{}, fmt.Errorf("format %q: %d arguments given, %d used", format, len(args), argi)
 	}
 	return rendered{exec: exec.String(), shown: shown.String(), secrets: secrets}, nil
+}
+
+// checkHole reports why arg cannot fill a hole with verb, as fmt would
+// show it: "%!d(string=x)" or "%!s(<nil>)" must not become an argument.
+// The rules follow fmt's: strings and Stringers take s, v, q, x and X;
+// numbers take their numeric verbs (and v); bools take t and v; slices and
+// maps take v. Structs, pointers, funcs and channels are refused: fmt
+// would print their fields or an address.
+func checkHole(arg any, verb byte) error {
+	switch arg.(type) {
+	case nil:
+		return errors.New("nil cannot be an argument")
+	case Raw, Secret, []Secret, []string:
+		// Formatted as strings, word by word.
+		if strings.IndexByte("svqxX", verb) < 0 {
+			return fmt.Errorf("%%%c cannot format a %T", verb, arg)
+		}
+		return nil
+	case fmt.Formatter:
+		return nil
+	case fmt.Stringer, error:
+		if strings.IndexByte("svqxX", verb) >= 0 {
+			return nil
+		}
+	}
+	v := reflect.ValueOf(arg)
+	var verbs string
+	switch v.Kind() {
+	case reflect.String:
+		verbs = "svqxX"
+	case reflect.Bool:
+		verbs = "tv"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		verbs = "vdboOxXcqU"
+	case reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		verbs = "vbeEfFgGxX"
+	case reflect.Slice, reflect.Array, reflect.Map:
+		verbs = "v" // as fmt prints them: [1 2], map[a:1]
+		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
+			verbs = "svqxX" // []byte reads as text
+		}
+	default:
+		return fmt.Errorf("a %s is not text: pass a string, a number, a fmt.Stringer, an error or a []string", v.Type())
+	}
+	if strings.IndexByte(verbs, verb) < 0 {
+		return fmt.Errorf("%%%c cannot format a %s", verb, v.Type())
+	}
+	return nil
 }
 
 // quote quotes s as one bash word. n is the argument's position (from 1),

@@ -6,7 +6,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -159,4 +162,55 @@ func FuzzCmd_FormatNeverLeaksSecret(f *testing.F) {
 			t.Errorf("error %q shows the secret", cmd.err)
 		}
 	})
+}
+
+// FuzzCmd_RedirectTargetMatchesBash checks that a redirect to an unquoted
+// variable does what bash does with the same value: write the one file it
+// names, or fail with "ambiguous redirect" when the value splits into
+// several words or none.
+func FuzzCmd_RedirectTargetMatchesBash(f *testing.F) {
+	for _, s := range []string{"a", "a b", "", " ", "*", "x*", "{a,b}", "a\tb", "-", "$x", "'", "\n", "ü", " a ", "a\n\nb", "[ab]", "?"} {
+		f.Add(s)
+	}
+	bash := &bashServer{}
+	f.Cleanup(bash.close)
+	f.Fuzz(func(t *testing.T, v string) {
+		if strings.ContainsAny(v, "\x00/") || len(v) > 64 {
+			t.Skip("a NUL cannot be quoted; a / would leave the directory")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		daxDir, bashDir := t.TempDir(), t.TempDir()
+		sh, err := New(WithDir(daxDir), WithStdin(nil), WithStderr(io.Discard))
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, err := sh.Cmd("v=%s; echo x > $v", v).Code(ctx)
+		if err != nil {
+			t.Fatalf("Code() for %q: %v", v, err)
+		}
+		out, err := bash.run(Cmd("cd %s && v=%s; echo x > $v; echo $?", bashDir, v).text.exec)
+		if err != nil {
+			t.Skip("no bash to compare with:", err)
+		}
+		if got, want := strconv.Itoa(code), strings.TrimSpace(string(out)); got != want {
+			t.Errorf("value %q: exit status %s, bash %s", v, got, want)
+		}
+		if got, want := dirNames(t, daxDir), dirNames(t, bashDir); !slices.Equal(got, want) {
+			t.Errorf("value %q: created %q, bash %q", v, got, want)
+		}
+	})
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	return names
 }

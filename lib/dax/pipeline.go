@@ -45,9 +45,10 @@ func plain(s *syntax.Stmt) bool {
 
 // runPipeline runs the stages of a pipeline concurrently, each in a
 // subshell of r, connected by pipes from [newPipe], the way interp would
-// run them but with pipes the Go runtime does not poll. Like bash without
-// pipefail, the pipeline's status is its last stage's.
-func runPipeline(ctx context.Context, r *interp.Runner, stages []*syntax.Stmt, stdin *os.File, stdout, stderr io.Writer) error {
+// run them but with pipes the Go runtime does not poll. As in bash, the
+// pipeline's status is its last stage's, or with pipefail the last
+// non-zero one.
+func runPipeline(ctx context.Context, r *interp.Runner, stages []*syntax.Stmt, stdin *os.File, stdout, stderr io.Writer, pipefail bool) error {
 	r.Reset()
 	errs := make([]error, len(stages))
 	var wg sync.WaitGroup
@@ -84,6 +85,13 @@ func runPipeline(ctx context.Context, r *interp.Runner, stages []*syntax.Stmt, s
 	for _, err := range errs[:len(errs)-1] {
 		if _, ok := interp.IsExitStatus(err); err != nil && !ok {
 			return err // a fatal error, such as cancellation
+		}
+	}
+	if pipefail {
+		for i := len(errs) - 1; i >= 0; i-- {
+			if errs[i] != nil {
+				return errs[i]
+			}
 		}
 	}
 	return errs[len(errs)-1]

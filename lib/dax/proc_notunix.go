@@ -3,15 +3,20 @@
 package dax
 
 import (
+	"os"
 	"os/exec"
 	"time"
 )
 
 // setGroup kills cmd on cancellation. Outside Unix there are no process
-// groups to signal, so processes the program started are not stopped.
-func setGroup(cmd *exec.Cmd, _ bool, grace time.Duration) {
+// groups or signals to send, so processes the program started are not
+// stopped.
+func setGroup(cmd *exec.Cmd, _ bool, grace time.Duration, _ func() os.Signal) {
 	cmd.WaitDelay = grace
 }
+
+// signalProgram sends sig to p; outside Unix only os.Kill works.
+func signalProgram(p *os.Process, _ bool, sig os.Signal) error { return p.Signal(sig) }
 
 func reapGroup(int, time.Duration) {}
 

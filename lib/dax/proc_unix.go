@@ -16,18 +16,30 @@ import (
 )
 
 // setGroup makes cmd start in a new process group when group is true, and
-// makes cancellation signal the whole group (or the program alone): SIGTERM
-// first, SIGKILL once grace has passed.
-func setGroup(cmd *exec.Cmd, group bool, grace time.Duration) {
+// makes cancellation signal the whole group (or the program alone): sig()
+// first (SIGTERM when it is nil), SIGKILL once grace has passed.
+func setGroup(cmd *exec.Cmd, group bool, grace time.Duration, sig func() os.Signal) {
 	if group {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		cmd.Cancel = func() error {
-			return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+	}
+	cmd.Cancel = func() error {
+		s := sig()
+		if s == nil {
+			s = syscall.SIGTERM
 		}
-	} else {
-		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+		return signalProgram(cmd.Process, group, s)
 	}
 	cmd.WaitDelay = grace
+}
+
+// signalProgram sends sig to p, or to its whole process group when group
+// is true.
+func signalProgram(p *os.Process, group bool, sig os.Signal) error {
+	s, ok := sig.(syscall.Signal)
+	if !group || !ok {
+		return p.Signal(sig)
+	}
+	return syscall.Kill(-p.Pid, s)
 }
 
 // reapGroup waits up to grace for the members of process group pgid that

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/bitfield/script"
-	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 )
 
@@ -24,40 +23,73 @@ import (
 type CommandError struct {
 	// Command is the command as printed, secrets shown as ***.
 	Command string
-	// Code is the exit status, or -1 when the command did not exit by
-	// itself (timeout, cancellation, failure to run).
+	// Code is the exit status: 124 when the command was stopped by its
+	// timeout or by cancellation (as timeout(1) and dax report), -1 when
+	// it could not run or its input broke.
 	Code int
-	// TimedOut is true when the command ran longer than its
-	// [Command.Timeout].
-	TimedOut bool
-	// Timeout is the limit that was passed when TimedOut is true.
+	// Timeout is the limit that passed when the command timed out
+	// ([CommandError.TimedOut]), 0 otherwise.
 	Timeout time.Duration
 	// Stderr is the tail (the last few KiB) of the command's standard
-	// error, secrets replaced by ***.
+	// error, secrets replaced by ***, unless it streamed to a file such
+	// as the terminal or os.Stderr, where the user has it already.
 	Stderr string
+	// Stdout is the tail of the command's standard output when a sink
+	// captured it ([Command.Text], [Command.Output] ...), secrets
+	// replaced by ***. With [Command.Combined] it holds standard error
+	// too.
+	Stdout string
 	// Err is the underlying error: an exit status, context.Canceled,
-	// context.DeadlineExceeded, or an error from starting the command.
+	// context.DeadlineExceeded, [ErrKilled], a broken standard input, or
+	// an error from starting the command.
 	Err error
+}
+
+// ErrKilled is the error of a command stopped by [Process.Kill].
+var ErrKilled = errors.New("killed")
+
+// TimedOut reports whether the command ran longer than its
+// [Command.Timeout] and was stopped.
+func (e *CommandError) TimedOut() bool { return e.Timeout > 0 }
+
+// Cancelled reports whether the command was stopped because the sink's
+// context was done (cancelled or past its deadline) or by
+// [Process.Kill], rather than by its own [Command.Timeout].
+func (e *CommandError) Cancelled() bool {
+	return !e.TimedOut() && (errors.Is(e.Err, context.Canceled) ||
+		errors.Is(e.Err, context.DeadlineExceeded) || errors.Is(e.Err, ErrKilled))
 }
 
 // Error reads like "docker push x:1: exit status 1: denied: requested
 // access to the resource is denied": the command, what went wrong and the
-// last line of its standard error. A cancelled command's error leaves that
-// line out: whatever the command said last is not why it stopped.
+// last line of its standard error ([CommandError.Stderr]). Standard error
+// that streamed to a file (the terminal, os.Stderr) is not repeated. When standard output was
+// captured, its last line follows as "stdout: ...". A stopped command's
+// error leaves both out: whatever the command said last is not why it
+// stopped.
 func (e *CommandError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Command)
 	b.WriteString(": ")
 	switch {
-	case e.TimedOut:
+	case e.TimedOut():
 		fmt.Fprintf(&b, "timed out after %s", e.Timeout)
-	case e.Code >= 0:
-		fmt.Fprintf(&b, "exit status %d", e.Code)
-	default:
+	case e.Err != nil && (e.Cancelled() || e.Code < 0):
 		b.WriteString(e.Err.Error())
+	case e.Code < 0:
+		b.WriteString("failed to run")
+	default:
+		fmt.Fprintf(&b, "exit status %d", e.Code)
 	}
-	if line := lastLine(e.Stderr); line != "" && !errors.Is(e.Err, context.Canceled) {
+	if e.Cancelled() || e.TimedOut() {
+		return b.String()
+	}
+	if line := lastLine(e.Stderr); line != "" {
 		b.WriteString(": ")
+		b.WriteString(line)
+	}
+	if line := lastLine(e.Stdout); line != "" {
+		b.WriteString("; stdout: ")
 		b.WriteString(line)
 	}
 	return b.String()
@@ -67,8 +99,8 @@ func (e *CommandError) Error() string {
 func (e *CommandError) Unwrap() error { return e.Err }
 
 // ExitStatus returns the exit status for the process running the command
-// to exit with: Code when the command exited non-zero, 1 otherwise. Mage
-// exits with it.
+// to exit with: Code when the command exited non-zero (124 for a timeout
+// or cancellation), 1 otherwise. Mage exits with it.
 func (e *CommandError) ExitStatus() int {
 	if e.Code > 0 {
 		return e.Code
@@ -88,7 +120,7 @@ func lastLine(s string) string {
 // Shell's writers (or those set with [Command.Stdout] and
 // [Command.Stderr]). It returns a [*CommandError] when the command fails.
 func (c Command) Run(ctx context.Context) error {
-	_, err := c.run(ctx, nil)
+	_, err := c.run(ctx, sinkIO{})
 	return err
 }
 
@@ -120,8 +152,26 @@ func (c Command) Lines(ctx context.Context) ([]string, error) {
 // so far is returned with it.
 func (c Command) Bytes(ctx context.Context) ([]byte, error) {
 	var buf bytes.Buffer
-	_, err := c.run(ctx, &buf)
+	_, err := c.run(ctx, sinkIO{out: &buf, outBuf: &buf})
 	return buf.Bytes(), err
+}
+
+// Result is what [Command.Output] returns: the command's standard output
+// and standard error, and its exit status.
+type Result struct {
+	Stdout, Stderr string
+	Code           int
+}
+
+// Output runs the command capturing both its standard output and its
+// standard error, neither of them streamed, and returns them with the
+// exit status. With [Command.Combined], Stdout holds both. On error the
+// Result holds what was read and the error is a [*CommandError], as for
+// [Command.Run]; with [Command.NoThrow] a non-zero Code is no error.
+func (c Command) Output(ctx context.Context) (Result, error) {
+	var out, errOut bytes.Buffer
+	code, err := c.run(ctx, sinkIO{out: &out, outBuf: &out, errBuf: &errOut})
+	return Result{Stdout: out.String(), Stderr: errOut.String(), Code: code}, err
 }
 
 // JSON is shorthand for running the command and decoding its standard
@@ -137,12 +187,12 @@ func (c Command) JSON(ctx context.Context, v any) error {
 	return nil
 }
 
-// Code runs the command like [Command.Run] and returns its exit status. A
-// non-zero exit is not an error; failing to start, a timeout and
-// cancellation are, with the code -1.
+// Code runs the command like [Command.Run] and returns its exit status,
+// as [Command.NoThrow] does: a non-zero exit is not an error, and a
+// timeout or cancellation gives 124 with no error. Failing to start is an
+// error, with the code -1.
 func (c Command) Code(ctx context.Context) (int, error) {
-	code, err := c.NoThrow().run(ctx, nil)
-	return code, err
+	return c.NoThrow().run(ctx, sinkIO{})
 }
 
 // Pipe runs the command in the background and returns a bitfield/script
@@ -154,7 +204,7 @@ func (c Command) Pipe(ctx context.Context) *script.Pipe {
 	pr, pw := io.Pipe()
 	p := script.NewPipe().WithReader(pr)
 	go func() {
-		_, err := c.run(ctx, pw)
+		_, err := c.run(ctx, sinkIO{out: pw})
 		if err != nil {
 			// The output has all been read (io.Pipe does not buffer), so
 			// the error can be the pipe's before the reader sees EOF.
@@ -165,27 +215,30 @@ func (c Command) Pipe(ctx context.Context) *script.Pipe {
 	return p
 }
 
-// run runs the command; capture, when not nil, receives standard output
-// (and standard error with Combined). It returns the exit status.
-func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
+// sinkIO is where a sink wants the command's output.
+type sinkIO struct {
+	out    io.Writer     // captures standard output when not nil
+	outBuf *bytes.Buffer // out, when errors may show its tail
+	errBuf *bytes.Buffer // captures standard error when not nil
+	proc   *Process      // the running process of [Command.Start]
+}
+
+// run runs the command with the outputs of o and returns its exit status.
+func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 	if c.err != nil {
 		return -1, fmt.Errorf("dax: %w", c.err)
 	}
 	if c.file == nil {
 		return -1, errors.New("dax: empty Command; build one with Cmd")
 	}
-	sh := c.sh
-	if sh == nil {
-		sh = defaultShell
-	}
+	sh := c.shell()
 
 	shStdin, shStdout, shStderr, logger := sh.streams()
-	tail := &tailWriter{max: sh.tailSize}
+	var tail *tailWriter
 	var stdout, stderr io.Writer
 	switch {
-	case capture != nil:
-		capture = &lockedWriter{w: capture}
-		stdout = capture
+	case o.out != nil:
+		stdout = &lockedWriter{w: o.out}
 	case c.quiet:
 		stdout = io.Discard
 	case c.stdout != nil:
@@ -193,38 +246,51 @@ func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
 	default:
 		stdout = shStdout
 	}
-	streamErr := shStderr
-	if c.stderr != nil {
-		streamErr = c.stderr
-	}
 	switch {
-	case capture != nil && c.combined:
-		stderr = io.MultiWriter(capture, tail)
+	case o.out != nil && c.combined:
+		stderr = stdout
+	case o.errBuf != nil:
+		stderr = &lockedWriter{w: o.errBuf}
 	case c.quiet:
+		tail = &tailWriter{max: sh.tailSize}
 		stderr = tail
 	default:
-		stderr = io.MultiWriter(streamErr, tail)
+		stderr = shStderr
+		if c.stderr != nil {
+			stderr = c.stderr
+		}
+		if _, ok := stderr.(*os.File); !ok {
+			// Not the terminal or a file the user reads: keep the tail
+			// for the error.
+			tail = &tailWriter{max: sh.tailSize}
+			stderr = io.MultiWriter(stderr, tail)
+		}
+	}
+	fail := func(code int, err error, timeout time.Duration) error {
+		e := &CommandError{Command: c.text.shown, Code: code, Timeout: timeout, Err: c.redactErr(err)}
+		switch {
+		case tail != nil:
+			e.Stderr = c.redact(tail.String())
+		case o.errBuf != nil:
+			e.Stderr = c.redact(lastBytes(o.errBuf.Bytes(), sh.tailSize))
+		}
+		if o.outBuf != nil {
+			e.Stdout = c.redact(lastBytes(o.outBuf.Bytes(), sh.tailSize))
+		}
+		return e
 	}
 
-	dir := sh.dir
+	dir, env := sh.snapshot()
 	if c.dir != "" {
 		dir = c.dir
-		if !filepath.IsAbs(dir) {
-			base := sh.dir
-			if base == "" {
-				wd, err := os.Getwd()
-				if err != nil {
-					return -1, c.fail(-1, fmt.Errorf("working directory: %w", err), tail, 0)
-				}
-				base = wd
-			}
-			dir = filepath.Join(base, dir)
-		}
 	}
 
 	stdin := shStdin
 	switch {
 	case c.stdin != nil:
+		if !c.stdinUsed.CompareAndSwap(false, true) {
+			return -1, fail(-1, errors.New("stdin: the reader given to Stdin was read by an earlier run; use StdinString or StdinFile for a command that runs more than once"), 0)
+		}
 		stdin = c.stdin
 	case c.stdinString != nil:
 		stdin = strings.NewReader(*c.stdinString)
@@ -235,125 +301,178 @@ func (c Command) run(ctx context.Context, capture io.Writer) (int, error) {
 		}
 		f, err := os.Open(path)
 		if err != nil {
-			return -1, c.fail(-1, fmt.Errorf("stdin: %w", err), tail, 0)
+			return -1, fail(-1, fmt.Errorf("stdin: %w", err), 0)
 		}
 		defer f.Close() // read only: a close error loses nothing
 		stdin = f
 	}
 
-	stdinFile, err := asFile(stdin)
+	stdinFile, in, err := asFile(stdin)
 	if err != nil {
-		return -1, c.fail(-1, fmt.Errorf("stdin: %w", err), tail, 0)
-	}
-	if stdinFile != nil && stdinFile != stdin {
-		// Ends the goroutine feeding the pipe if the command did not read
-		// all of it. A pipe's close error loses nothing.
-		defer stdinFile.Close()
+		return -1, fail(-1, fmt.Errorf("stdin: %w", err), 0)
 	}
 
 	if c.print {
 		fmt.Fprintf(logger, "$ %s\n", c.text.shown)
 	}
 
-	runCtx := ctx
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	if c.timeout > 0 {
-		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
+		var cancelTimeout context.CancelFunc
+		runCtx, cancelTimeout = context.WithTimeout(runCtx, c.timeout)
+		defer cancelTimeout()
+	}
+	if o.proc != nil {
+		o.proc.started(cancel)
 	}
 
-	opts := []interp.RunnerOption{
-		interp.StdIO(stdinFile, stdout, stderr),
-		interp.Env(expand.ListEnviron(c.environ(sh)...)),
-		// A terminal on stdin means interactive use: programs must stay in
-		// the terminal's foreground process group (see Command).
-		interp.ExecHandlers(builtinMiddleware, execMiddleware(!sh.noGroup && !isTerminal(stdinFile), sh.grace)),
-	}
-	if dir != "" {
-		opts = append(opts, interp.Dir(dir))
-	}
-	r, err := interp.New(opts...)
+	r, pipefail, err := c.runner(sh, stdinFile, stdout, stderr, env, dir, o.proc)
 	if err != nil {
-		return -1, c.fail(-1, err, tail, 0)
+		_ = in.finish(0) // nothing ran: its read error does not matter
+		return -1, fail(-1, err, 0)
 	}
-	if stages := pipeline(c.file); stages != nil {
-		err = runPipeline(runCtx, r, stages, stdinFile, stdout, stderr)
+	stages := pipeline(c.file)
+	if stages != nil {
+		err = runPipeline(runCtx, r, stages, stdinFile, stdout, stderr, pipefail)
 	} else {
 		err = r.Run(runCtx, c.file)
 	}
+	inErr := in.finish(sh.grace)
 	if ctxErr := runCtx.Err(); ctxErr != nil {
-		// Cancelled: whatever the shell made of it, the command did not
+		// Stopped: whatever the shell made of it, the command did not
 		// finish.
 		var timeout time.Duration
-		if ctx.Err() == nil {
+		switch {
+		case errors.Is(context.Cause(runCtx), ErrKilled):
+			ctxErr = ErrKilled
+		case ctx.Err() == nil:
 			timeout = c.timeout
 		}
-		return -1, c.fail(-1, ctxErr, tail, timeout)
-	}
-	if err == nil {
-		return 0, nil
-	}
-	if status, ok := interp.IsExitStatus(err); ok {
-		code := int(status)
-		if c.accepts(code) {
-			return code, nil
+		if c.accepts(codeStopped) {
+			return codeStopped, nil
 		}
-		return code, c.fail(code, err, tail, 0)
+		return codeStopped, fail(codeStopped, ctxErr, timeout)
 	}
-	return -1, c.fail(-1, err, tail, 0)
+	if inErr != nil {
+		return -1, fail(-1, fmt.Errorf("stdin pipe broken: %w", inErr), 0)
+	}
+	code := 0
+	if err != nil {
+		status, ok := interp.IsExitStatus(err)
+		if !ok {
+			return -1, fail(-1, err, 0)
+		}
+		code = int(status)
+	}
+	if !c.accepts(code) {
+		return code, fail(code, err, 0)
+	}
+	if c.exportEnv && stages == nil {
+		sh.export(r)
+	}
+	return code, nil
+}
+
+// codeStopped is the exit status of a command stopped by its timeout or
+// by cancellation, as timeout(1) reports it.
+const codeStopped = 124
+
+// lastBytes returns the last n bytes of b.
+func lastBytes(b []byte, n int) string {
+	if len(b) > n {
+		b = b[len(b)-n:]
+	}
+	return string(b)
 }
 
 // asFile returns r as a file, as programs need their standard input: r
-// itself when it is one, or the read end of a pipe that a goroutine fills
+// itself when it is one, or the read end of a pipe that a [feed] fills
 // from r.
-func asFile(r io.Reader) (*os.File, error) {
+func asFile(r io.Reader) (*os.File, *feed, error) {
 	switch r := r.(type) {
 	case nil:
-		return nil, nil
+		return nil, nil, nil
 	case *os.File:
-		return r, nil
+		return r, nil, nil
 	}
 	pr, pw, err := os.Pipe()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	go func() {
-		_, _ = io.Copy(pw, r) // EPIPE: the command stopped reading
-		_ = pw.Close()
-	}()
-	return pr, nil
+	f := &feed{r: r, pr: pr, pw: pw, done: make(chan struct{})}
+	go f.copy()
+	return pr, f, nil
 }
 
-// environ returns the environment the command starts with.
-func (c Command) environ(sh *Shell) []string {
-	var env []string
-	switch {
-	case c.replaceEnv:
-	case sh.env != nil:
-		env = make([]string, 0, len(sh.env)+len(c.env))
-		for k, v := range sh.env {
-			env = append(env, k+"="+v)
+// feed copies a reader into the pipe a command reads as its standard
+// input. It records a read error, so that a broken producer is not taken
+// for a clean end of input.
+type feed struct {
+	r      io.Reader
+	pr, pw *os.File
+	done   chan struct{}
+
+	mu      sync.Mutex
+	stopped bool // the command is over: read no more
+	err     error
+}
+
+func (f *feed) copy() {
+	defer close(f.done)
+	defer f.pw.Close() // the command sees EOF; a pipe's close error loses nothing
+	buf := make([]byte, 32<<10)
+	for {
+		f.mu.Lock()
+		if f.stopped {
+			f.mu.Unlock()
+			return
 		}
-	default:
-		env = os.Environ()
+		f.mu.Unlock()
+		n, err := f.r.Read(buf)
+		f.mu.Lock()
+		stopped := f.stopped
+		if err != nil && err != io.EOF && !stopped {
+			f.err = err
+		}
+		f.mu.Unlock()
+		if stopped {
+			return
+		}
+		if n > 0 {
+			if _, werr := f.pw.Write(buf[:n]); werr != nil {
+				return // the command stopped reading
+			}
+		}
+		if err != nil {
+			return
+		}
 	}
-	for k, v := range c.env {
-		env = append(env, k+"="+v) // later entries win in expand.ListEnviron
-	}
-	return env
 }
 
-// fail builds the CommandError for the command, with secrets redacted
-// from the stderr tail. timeout is non-zero when the command timed out.
-func (c Command) fail(code int, err error, tail *tailWriter, timeout time.Duration) error {
-	return &CommandError{
-		Command:  c.text.shown,
-		Code:     code,
-		TimedOut: timeout > 0,
-		Timeout:  timeout,
-		Stderr:   c.redact(tail.String()),
-		Err:      c.redactErr(err),
+// finish stops the copy once the command is over and returns the error
+// reading the reader, if any. It waits for the copying goroutine, which
+// ends at once unless it is inside the reader's Read. Nothing can
+// interrupt a Read: finish waits up to grace for it to return, as os/exec
+// does with WaitDelay, and then leaves the goroutine to end as soon as
+// Read returns, writing and reading nothing more.
+func (f *feed) finish(grace time.Duration) error {
+	if f == nil {
+		return nil
 	}
+	f.mu.Lock()
+	f.stopped = true
+	f.mu.Unlock()
+	_ = f.pr.Close() // a write blocked on the full pipe now fails
+	t := time.NewTimer(max(grace, 100*time.Millisecond))
+	defer t.Stop()
+	select {
+	case <-f.done:
+	case <-t.C:
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
 }
 
 // redactErr returns err, or when its message shows a secret, an error

@@ -77,7 +77,7 @@ func TestCommand_CodeReturnsExitStatusWithoutError(t *testing.T) {
 	ctx := context.Background()
 	for text, want := range map[string]int{"true": 0, "exit 7": 7, "/bin/sh -c 'exit 42'": 42, "no-such-program-dax": 127} {
 		sh, _, _, _ := testShell(t)
-		got, err := sh.Cmd(text).Code(ctx)
+		got, err := sh.Cmd("%s", dax.Raw(text)).Code(ctx)
 		if err != nil || got != want {
 			t.Errorf("%s: Code() = %d, %v; want %d, nil", text, got, err, want)
 		}
@@ -124,7 +124,7 @@ func TestCommand_PipeErrorIsThePipesError(t *testing.T) {
 func TestCommandError_CarriesCommandCodeAndStderrTail(t *testing.T) {
 	t.Parallel()
 	sh, _, _, _ := testShell(t)
-	err := sh.Cmd("/bin/sh -c 'echo pushing; echo denied: requested access to the resource is denied >&2; exit 1'").Run(context.Background())
+	err := sh.Cmd("/bin/sh -c 'echo pushing; echo denied: requested access to the resource is denied >&2; exit 1'").Quiet().Run(context.Background())
 	var cerr *dax.CommandError
 	if !errors.As(err, &cerr) {
 		t.Fatalf("Run() = %v, want a CommandError", err)
@@ -148,7 +148,7 @@ func TestCommandError_CarriesCommandCodeAndStderrTail(t *testing.T) {
 func TestCommandError_KeepsOnlyTheTailOfLongStderr(t *testing.T) {
 	t.Parallel()
 	sh, _, _, _ := testShell(t)
-	err := sh.Cmd(`i=0; while [ $i -lt 2000 ]; do echo "line $i" >&2; i=$((i+1)); done; exit 1`).Run(context.Background())
+	err := sh.Cmd(`i=0; while [ $i -lt 2000 ]; do echo "line $i" >&2; i=$((i+1)); done; exit 1`).Quiet().Run(context.Background())
 	var cerr *dax.CommandError
 	if !errors.As(err, &cerr) {
 		t.Fatalf("Run() = %v, want a CommandError", err)
@@ -168,7 +168,7 @@ func TestCommandError_RedactsSecretsFromStderrAndMessage(t *testing.T) {
 		"argument": sh.Cmd("echo bad password %s >&2; exit 1", dax.Secret("s3cr3t")),
 		"stdin":    sh.Cmd("echo bad password $(cat) >&2; exit 1").StdinSecret("s3cr3t"),
 	} {
-		err := cmd.PrintCommand().Run(context.Background())
+		err := cmd.PrintCommand().Quiet().Run(context.Background())
 		var cerr *dax.CommandError
 		if !errors.As(err, &cerr) {
 			t.Fatalf("%s: Run() = %v, want a CommandError", name, err)

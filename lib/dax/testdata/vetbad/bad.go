@@ -1,0 +1,12 @@
+// Package vetbad holds calls with holes and arguments that do not match,
+// which go vet must report (see TestCmd_GoVetReportsWrongHoleCounts).
+package vetbad
+
+import "github.com/godax/godax/lib/dax"
+
+func tag(sh *dax.Shell, src, dst string) {
+	_ = dax.Cmd("docker tag %s %s", src)
+	_ = sh.Cmd("docker push %s", src, dst)
+	_ = dax.Cmd("docker images --format %d", src)
+	_ = dax.Cmd("date +%Y%m%d")
+}
