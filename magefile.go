@@ -64,7 +64,8 @@ func Push(ctx context.Context) error {
 // (ECS service back to its previous revision, Lambda alias back to its
 // previous version, on failure), DRY_RUN=1 (plan exactly what would be
 // deployed, change nothing, build and push nothing), DEPLOY_CONFIRM=1
-// (show the plan and ask first; refuses without a terminal).
+// (show the plan and ask on the terminal first; refuses without one, or
+// with CI=true). On a terminal, waits over 2s show progress bars.
 func Deploy(ctx context.Context) error {
 	push, err := scripts.CheckDeploy(ctx)
 	if err != nil {
