@@ -14,6 +14,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/sts v1.52.0
 	github.com/aws/smithy-go v1.28.9
 	github.com/bitfield/script v0.25.2
+	github.com/creack/pty v1.1.24
 	github.com/docker/docker-credential-helpers v0.9.13
 	github.com/gofrs/flock v0.13.2
 	github.com/google/go-cmp v0.7.0

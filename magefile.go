@@ -118,7 +118,7 @@ func Push(ctx context.Context) error {
 // LAMBDA_FUNCTION. DEPLOY_IMAGE promotes an image that is already pushed;
 // without it the image is built and pushed first. DRY_RUN=1 plans exactly
 // what would be deployed and changes nothing; DEPLOY_CONFIRM=1 shows the
-// plan and asks first.
+// plan and asks first. On a terminal, waits over 2s show progress bars.
 //
 // # Environment
 //
@@ -161,7 +161,7 @@ func Push(ctx context.Context) error {
 //   - DEPLOY_TIMEOUT: how long each rollout may take: 90s, 15m, or plain seconds (10); the wait lasts exactly that long. Default: 10m.
 //   - DRY_RUN: 1 plans exactly what a real run would deploy, resolved the same way, and changes nothing (no build, no push); without DEPLOY_IMAGE it says which tag would be built and pushed and whether the registry already holds it. Default: unset.
 //   - DEPLOY_ROLLBACK: 1: when a rollout fails or times out, an ECS service goes back to its previous task definition and a Lambda alias back to its previous version. Default: unset.
-//   - DEPLOY_CONFIRM: 1: show the plan and ask on the terminal before changing anything; without a terminal, refuse. Default: unset.
+//   - DEPLOY_CONFIRM: 1: show the plan and ask on the terminal (/dev/tty, so a piped stdin is fine) before changing anything; without a terminal, or with CI=true, refuse at once. Default: unset.
 //   - GODAX_STATE_DIR: the state folder: the sandbox, the push record. Default: .godax at the module root.
 //   - CI: true gives plain output: no colour, plain build progress; integration tests fail instead of skipping without the sandbox. Default: unset.
 func Deploy(ctx context.Context) error {
@@ -231,7 +231,7 @@ func Status(ctx context.Context) error { return scripts.Status(ctx) }
 //   - DEPLOY_TIMEOUT: how long each rollout may take: 90s, 15m, or plain seconds (10); the wait lasts exactly that long. Default: 10m.
 //   - DRY_RUN: 1 plans exactly what a real run would deploy, resolved the same way, and changes nothing (no build, no push); without DEPLOY_IMAGE it says which tag would be built and pushed and whether the registry already holds it. Default: unset.
 //   - DEPLOY_ROLLBACK: 1: when a rollout fails or times out, an ECS service goes back to its previous task definition and a Lambda alias back to its previous version. Default: unset.
-//   - DEPLOY_CONFIRM: 1: show the plan and ask on the terminal before changing anything; without a terminal, refuse. Default: unset.
+//   - DEPLOY_CONFIRM: 1: show the plan and ask on the terminal (/dev/tty, so a piped stdin is fine) before changing anything; without a terminal, or with CI=true, refuse at once. Default: unset.
 //   - CI: true gives plain output: no colour, plain build progress; integration tests fail instead of skipping without the sandbox. Default: unset.
 func Demo(ctx context.Context) error {
 	if err := scripts.DemoSetup(ctx); err != nil {

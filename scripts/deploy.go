@@ -49,8 +49,8 @@ type DeploySettings struct {
 	// previous task definition, and a Lambda alias back on its previous
 	// version, when the rollout fails or times out.
 	Rollback bool
-	// Confirm is DEPLOY_CONFIRM=1: show the plan and ask before changing
-	// anything (see [Confirm]).
+	// Confirm is DEPLOY_CONFIRM=1: show the plan and ask on the terminal
+	// before changing anything; refuse without one, or with CI=true.
 	Confirm bool
 }
 
@@ -224,27 +224,21 @@ func Deploy(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("deploy: %w", err)
 	}
-	return RunDeploy(ctx, s, env.targets, img, os.Stdout, os.Stderr)
+	sh, err := dax.New()
+	if err != nil {
+		return fmt.Errorf("deploy: %w", err)
+	}
+	return RunDeploy(ctx, sh, s, env.targets, img, os.Stdout)
 }
 
-// Confirm asks whether to go ahead with the deploy plan describes, when
-// DEPLOY_CONFIRM=1. The default, [ConfirmOnTerminal], refuses without a
-// terminal; a program may put its own prompt here.
-var Confirm func(ctx context.Context, plan string) (bool, error) = ConfirmOnTerminal
-
-// NewReporter makes the [deploy.Reporter] that shows each target's
-// progress while a deploy waits, writing to w. The default prints one
-// line per report; a progress bar may take its place.
-var NewReporter func(w io.Writer) deploy.Reporter = func(w io.Writer) deploy.Reporter { return deploy.NewLineReporter(w) }
-
-// RunDeploy deploys img to targets as s says, and logs the plan, progress
-// and outcome to log, with the final table on out. It is [Deploy] once the
-// settings, targets and image are known.
-func RunDeploy(ctx context.Context, s DeploySettings, targets []deploy.Target, img deploy.Image, out, log io.Writer) error {
-	sh, err := dax.New(dax.WithLogger(log))
-	if err != nil {
-		return err
-	}
+// RunDeploy deploys img to targets as s says, and writes the final table
+// to out. It is [Deploy] once the settings, targets and image are known.
+// It logs the plan, progress and outcome through sh, with progress bars
+// for waits over a couple of seconds and for the count of targets
+// finished ([deploy.ShellReporter]), and with DEPLOY_CONFIRM=1 asks on
+// sh's terminal ([dax.Shell.Confirm]) before changing anything, refusing
+// when there is no terminal or CI is true.
+func RunDeploy(ctx context.Context, sh *dax.Shell, s DeploySettings, targets []deploy.Target, img deploy.Image, out io.Writer) error {
 	conc := deploy.Concurrency(s.Concurrency)
 	if s.DryRun || s.Confirm {
 		plans, err := deploy.PlanAll(ctx, targets, img, conc)
@@ -261,16 +255,14 @@ func RunDeploy(ctx context.Context, s DeploySettings, targets []deploy.Target, i
 		if err != nil {
 			return deployError(err, s)
 		}
-		ok, err := Confirm(ctx, b.String())
-		if err != nil {
+		if err := confirm(ctx, sh, len(targets), b.String()); err != nil {
 			return fmt.Errorf("deploy: %w", err)
-		}
-		if !ok {
-			return errors.New("deploy: not confirmed; nothing changed")
 		}
 	}
 	sh.Step("deploying %s to %d target(s), %d at a time", img, len(targets), s.Concurrency)
-	outcomes, err := deploy.RunAll(ctx, targets, img, conc, deploy.WithReporter(NewReporter(log)))
+	progress := deploy.NewShellReporter(ctx, sh, len(targets))
+	outcomes, err := deploy.RunAll(ctx, targets, img, conc, deploy.WithReporter(progress))
+	progress.Close()
 	if terr := deploy.WriteTable(out, outcomes); terr != nil && err == nil {
 		err = terr
 	}

@@ -1,43 +1,33 @@
 package scripts
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
-	"golang.org/x/term"
+	"github.com/godax/godax/lib/dax"
 )
 
-// ConfirmOnTerminal is the default [Confirm]: on a terminal it prints plan
-// and asks "Deploy? [y/N]" on standard error, reading the answer from
-// standard input; only y or yes goes ahead. Without a terminal it refuses
-// with an error rather than assume yes.
-func ConfirmOnTerminal(ctx context.Context, plan string) (bool, error) {
-	if !term.IsTerminal(int(os.Stdin.Fd())) {
-		return false, errors.New("DEPLOY_CONFIRM=1 asks before deploying, and standard input is not a terminal: refusing (unset DEPLOY_CONFIRM to deploy without asking)")
+// confirm shows plan, the change to n targets, and asks on sh's terminal
+// ([dax.Shell.Confirm]) whether to go ahead; it fails unless the answer is
+// yes. Without a terminal, or with CI=true, it refuses at once rather than
+// assume yes. Ctrl-C fails it with [dax.ErrInterrupted].
+func confirm(ctx context.Context, sh *dax.Shell, n int, plan string) error {
+	sh.Step("plan for %d target(s):\n%s", n, strings.TrimSuffix(plan, "\n"))
+	ok, err := sh.Confirm(ctx, fmt.Sprintf("Deploy to these %d target(s)?", n))
+	switch {
+	case errors.Is(err, dax.ErrNoTerminal):
+		why := "there is none"
+		if strings.EqualFold(os.Getenv("CI"), "true") {
+			why = "CI is true"
+		}
+		return fmt.Errorf("DEPLOY_CONFIRM=1 needs a terminal to ask on, and %s: nothing changed (unset DEPLOY_CONFIRM to deploy without asking)", why)
+	case err != nil:
+		return err
+	case !ok:
+		return errors.New("not confirmed; nothing changed")
 	}
-	return askYesNo(ctx, os.Stdin, os.Stderr, plan)
-}
-
-// askYesNo prints plan and the question to w and reads one answer line
-// from r; only y or yes (any case) is yes. It gives up when ctx ends.
-func askYesNo(ctx context.Context, r io.Reader, w io.Writer, plan string) (bool, error) {
-	if _, err := fmt.Fprintf(w, "%s\nDeploy? [y/N] ", strings.TrimSuffix(plan, "\n")); err != nil {
-		return false, err
-	}
-	answer := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(r).ReadString('\n')
-		answer <- strings.ToLower(strings.TrimSpace(line))
-	}()
-	select {
-	case <-ctx.Done():
-		return false, ctx.Err()
-	case a := <-answer:
-		return a == "y" || a == "yes", nil
-	}
+	return nil
 }

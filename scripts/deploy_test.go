@@ -2,8 +2,6 @@ package scripts
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +10,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/term"
 
 	"github.com/godax/godax/lib/deploy"
 )
@@ -197,30 +194,6 @@ func TestDeploy_ChecksSettingsBeforeAnyNetworkCall(t *testing.T) {
 	}
 }
 
-func TestAskYesNo_OnlyYesGoesAhead(t *testing.T) {
-	t.Parallel()
-	for answer, want := range map[string]bool{"y\n": true, "YES\n": true, "\n": false, "n\n": false, "": false, "yep\n": false} {
-		var shown strings.Builder
-		got, err := askYesNo(context.Background(), strings.NewReader(answer), &shown, "the plan\n")
-		if err != nil || got != want {
-			t.Errorf("answer %q: %v, %v; want %v", answer, got, err, want)
-		}
-		if shown.String() != "the plan\nDeploy? [y/N] " {
-			t.Errorf("answer %q: showed %q", answer, shown.String())
-		}
-	}
-}
-
-func TestConfirmOnTerminal_RefusesWithoutATerminal(t *testing.T) {
-	if term.IsTerminal(int(os.Stdin.Fd())) {
-		t.Skip("standard input is a terminal here")
-	}
-	ok, err := ConfirmOnTerminal(context.Background(), "plan")
-	if ok || err == nil || !strings.Contains(err.Error(), "not a terminal: refusing") {
-		t.Errorf("ConfirmOnTerminal without a terminal = %v, %v; want a refusal", ok, err)
-	}
-}
-
 // countingTarget is a deploy.Target that counts its deploys.
 type countingTarget struct {
 	mu      sync.Mutex
@@ -240,43 +213,6 @@ func (c *countingTarget) Deploy(_ context.Context, img deploy.Image) (deploy.Res
 }
 func (c *countingTarget) Status(context.Context) (deploy.Status, error) { return deploy.Status{}, nil }
 func (c *countingTarget) Rollback(context.Context, deploy.Result) error { return nil }
-
-func TestRunDeploy_ConfirmSeesThePlanAndNoStopsEveryChange(t *testing.T) {
-	img, err := deploy.ParseImage("127.0.0.1:5000/web@sha256:" + strings.Repeat("c", 64))
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := Confirm
-	t.Cleanup(func() { Confirm = saved })
-	for _, yes := range []bool{false, true} {
-		a, b := &countingTarget{name: "a"}, &countingTarget{name: "b"}
-		var seen string
-		Confirm = func(_ context.Context, plan string) (bool, error) { seen = plan; return yes, nil }
-		s := DeploySettings{Confirm: true, Concurrency: 2, Timeout: time.Minute}
-		var out, log strings.Builder
-		err := RunDeploy(context.Background(), s, []deploy.Target{a, b}, img, &out, &log)
-		wantPlan := "  a: old -> " + img.String() + "\n  b: old -> " + img.String() + "\n"
-		if seen != wantPlan {
-			t.Errorf("confirm %v: shown plan %q, want %q", yes, seen, wantPlan)
-		}
-		want := 0
-		if yes {
-			want = 1
-		}
-		if a.deploys != want || b.deploys != want {
-			t.Errorf("confirm %v: deploys %d and %d, want %d each", yes, a.deploys, b.deploys, want)
-		}
-		if yes != (err == nil) || (!yes && !strings.Contains(fmt.Sprint(err), "not confirmed; nothing changed")) {
-			t.Errorf("confirm %v: error %v", yes, err)
-		}
-	}
-	Confirm = func(context.Context, string) (bool, error) { return false, errors.New("no terminal") }
-	c := &countingTarget{name: "c"}
-	err = RunDeploy(context.Background(), DeploySettings{Confirm: true, Concurrency: 1}, []deploy.Target{c}, img, new(strings.Builder), new(strings.Builder))
-	if err == nil || c.deploys != 0 {
-		t.Errorf("confirm failing: error %v, %d deploys; want an error and none", err, c.deploys)
-	}
-}
 
 func TestDeployImage_RefusesAPushRecordOfAnotherRepositoryOrTag(t *testing.T) {
 	t.Setenv("GODAX_STATE_DIR", t.TempDir())

@@ -37,6 +37,12 @@
 // previous version. A [Registry] resolves a tag to its digest and checks
 // that a Lambda function's region holds the image ([WithImageCheck]).
 //
+// While they wait, targets send progress lines ([Progress]) and report long
+// waits ([Waiting]) to the run's [Reporter]: [NewLineReporter] prints
+// lines; [NewShellReporter] logs through a dax Shell and, on a terminal,
+// draws a bar for each wait over [ShowAfter] and for the count of targets
+// finished.
+//
 // # Error handling
 //
 // Errors name the target. A missing cluster, service or function is a

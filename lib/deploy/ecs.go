@@ -354,12 +354,14 @@ func (d *ECS) wait(ctx context.Context, before []types.ServiceEvent) error {
 		seen[aws.ToString(e.Id)] = true
 	}
 	w := &watch{}
+	shown := Waiting(ctx, d.String(), "rolling out")
+	defer shown.End()
 	waiter := ecs.NewServicesStableWaiter(d.client, func(o *ecs.ServicesStableWaiterOptions) {
 		o.MinDelay, o.MaxDelay = d.s.minDelay, d.s.maxDelay
 		stable := o.Retryable
 		o.Retryable = func(ctx context.Context, in *ecs.DescribeServicesInput, out *ecs.DescribeServicesOutput, err error) (bool, error) {
 			if err == nil {
-				d.report(ctx, out, w, seen)
+				d.report(ctx, out, w, seen, shown)
 			}
 			retry, stop := stable(ctx, in, out, err)
 			switch {
@@ -386,9 +388,10 @@ func (d *ECS) wait(ctx context.Context, before []types.ServiceEvent) error {
 }
 
 // report prints the service's status line when it changed, and its new
-// events oldest first. A primary deployment whose rollout failed, or a
-// service that is draining or gone, sets w.reason.
-func (d *ECS) report(ctx context.Context, out *ecs.DescribeServicesOutput, w *watch, seen map[string]bool) {
+// events oldest first, and updates shown with its running and desired
+// counts. A primary deployment whose rollout failed, or a service that is
+// draining or gone, sets w.reason.
+func (d *ECS) report(ctx context.Context, out *ecs.DescribeServicesOutput, w *watch, seen map[string]bool, shown Wait) {
 	if len(out.Services) == 0 {
 		for _, f := range out.Failures {
 			w.reason = "service " + strings.ToLower(aws.ToString(f.Reason))
@@ -396,6 +399,7 @@ func (d *ECS) report(ctx context.Context, out *ecs.DescribeServicesOutput, w *wa
 		return
 	}
 	svc := out.Services[0]
+	shown.Update("", int(svc.RunningCount), int(svc.DesiredCount))
 	line := fmt.Sprintf("%d/%d running, %d pending, %d deployment(s)", svc.RunningCount, svc.DesiredCount, svc.PendingCount, len(svc.Deployments))
 	for _, dep := range svc.Deployments {
 		if aws.ToString(dep.Status) != "PRIMARY" {

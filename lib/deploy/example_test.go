@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/godax/godax/lib/dax"
 )
 
 func ExampleParseImage() {
@@ -114,4 +117,25 @@ func ExampleRunAll() {
 	// Output:
 	// ecs service prod/web ok web:2
 	// ecs service prod/api ok api:2
+}
+
+func ExampleNewShellReporter() {
+	sh, err := dax.New(dax.WithLogger(os.Stdout))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	r := NewShellReporter(ctx, sh, 2)
+	defer r.Close()
+	// What RunAll and its targets call; a wait shorter than ShowAfter
+	// shows no bar.
+	w := r.Wait(ctx, "ecs service prod/web", "rolling out")
+	r.Progress("ecs service prod/web", "registered web:42")
+	w.Update("", 1, 1)
+	w.End()
+	r.Done(Outcome{Target: "ecs service prod/web", Took: 1200 * time.Millisecond})
+	// Output:
+	// info: ecs service prod/web: registered web:42
+	// info: ecs service prod/web: ok in 1.2s
 }

@@ -383,12 +383,15 @@ func (d *Lambda) wait(ctx context.Context) (*lambda.GetFunctionOutput, error) {
 	wctx, cancel := context.WithTimeout(ctx, d.s.timeout)
 	defer cancel()
 	w := &watch{}
+	shown := Waiting(ctx, d.String(), "updating")
+	defer shown.End()
 	waiter := lambda.NewFunctionUpdatedV2Waiter(d.client, func(o *lambda.FunctionUpdatedV2WaiterOptions) {
 		o.MinDelay, o.MaxDelay = d.s.minDelay, d.s.maxDelay
 		updated := o.Retryable
 		o.Retryable = func(ctx context.Context, in *lambda.GetFunctionInput, out *lambda.GetFunctionOutput, err error) (bool, error) {
 			if err == nil && out.Configuration != nil {
 				c := out.Configuration
+				shown.Update(string(c.LastUpdateStatus), 0, 0)
 				line := "update " + string(c.LastUpdateStatus)
 				if line != w.last {
 					d.progress(ctx, "%s", line)

@@ -46,8 +46,9 @@ func WithReporter(r Reporter) RunOption {
 }
 
 // Reporter shows a run's progress. [RunAll] calls it from several
-// goroutines at once; an implementation serializes what it needs to. A
-// progress bar implements it; [NewLineReporter] prints lines.
+// goroutines at once; an implementation serializes what it needs to.
+// [NewLineReporter] prints lines; [NewShellReporter] logs them and draws
+// progress bars, as a [WaitReporter].
 type Reporter interface {
 	// Progress reports one line of target's progress while it works.
 	Progress(target, line string)
@@ -89,7 +90,7 @@ func RunAll(ctx context.Context, targets []Target, img Image, opts ...RunOption)
 	outcomes := make([]Outcome, len(targets))
 	err := each(ctx, s, targets, func(ctx context.Context, i int, t Target) error {
 		start := time.Now()
-		ctx = withProgress(ctx, func(line string) { s.reporter.Progress(t.String(), line) })
+		ctx = underRun(ctx, s.reporter, t.String())
 		res, err := t.Deploy(ctx, img)
 		if res.Target == "" {
 			res.Target = t.String()
@@ -191,7 +192,12 @@ func (r *LineReporter) Progress(target, line string) {
 func (r *LineReporter) Done(o Outcome) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	fmt.Fprintf(r.w, "%s: %s in %s\n", o.Target, o.Status(), o.Took.Round(time.Millisecond))
+	fmt.Fprintln(r.w, doneLine(o))
+}
+
+// doneLine says how o ended and how long it took: "TARGET: ok in 1.2s".
+func doneLine(o Outcome) string {
+	return fmt.Sprintf("%s: %s in %s", o.Target, o.Status(), o.Took.Round(time.Millisecond))
 }
 
 // WriteTable writes one row per outcome to w, in columns: target, old

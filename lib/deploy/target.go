@@ -125,11 +125,19 @@ func ShortRevision(rev string) string {
 	return rev
 }
 
-type progressKey struct{}
+type runKey struct{}
 
-// withProgress returns ctx carrying f, which [Progress] calls.
-func withProgress(ctx context.Context, f func(line string)) context.Context {
-	return context.WithValue(ctx, progressKey{}, f)
+// runTarget is what a context carries for a target deployed by [RunAll]:
+// the run's reporter, and the target's name.
+type runTarget struct {
+	reporter Reporter
+	target   string
+}
+
+// underRun returns ctx carrying r, to which [Progress] and [Waiting]
+// report for target.
+func underRun(ctx context.Context, r Reporter, target string) context.Context {
+	return context.WithValue(ctx, runKey{}, runTarget{reporter: r, target: target})
 }
 
 // Progress sends one progress line from target, running under ctx: to the
@@ -138,14 +146,60 @@ func withProgress(ctx context.Context, f func(line string)) context.Context {
 // of target of your own calls it while it waits.
 func Progress(ctx context.Context, w io.Writer, target, format string, args ...any) {
 	line := fmt.Sprintf(format, args...)
-	if f, ok := ctx.Value(progressKey{}).(func(string)); ok {
-		f(line)
+	if rt, ok := ctx.Value(runKey{}).(runTarget); ok {
+		rt.reporter.Progress(rt.target, line)
 		return
 	}
 	if w != nil {
 		fmt.Fprintf(w, "%s: %s\n", target, line)
 	}
 }
+
+// Waiting reports that target, running under ctx, starts a wait that may
+// be long, such as a rollout; what says for what ("rolling out"). The
+// returned [Wait] takes the wait's progress and its end, and hands them
+// to the [Reporter] of [RunAll] when that is a [WaitReporter]; otherwise
+// it drops them, and only the lines sent with [Progress] show. A kind of
+// target of your own calls it before it waits:
+//
+//	w := deploy.Waiting(ctx, d.String(), "rolling out")
+//	defer w.End()
+//	... w.Update("", running, desired) after each poll
+func Waiting(ctx context.Context, target, what string) Wait {
+	if rt, ok := ctx.Value(runKey{}).(runTarget); ok {
+		if wr, ok := rt.reporter.(WaitReporter); ok {
+			return wr.Wait(ctx, rt.target, what)
+		}
+	}
+	return noWait{}
+}
+
+// WaitReporter is a [Reporter] that also shows each wait of a target as
+// it goes, as a progress bar does. [RunAll] hands it the waits its
+// targets report with [Waiting]. [NewShellReporter] makes one.
+type WaitReporter interface {
+	Reporter
+	// Wait reports that target started waiting, for what; ctx ends when
+	// the target's deploy does.
+	Wait(ctx context.Context, target, what string) Wait
+}
+
+// Wait is one wait of a target, reported with [Waiting].
+type Wait interface {
+	// Update reports how far the wait has got: status is a short word,
+	// such as Lambda's "InProgress", or ""; done is how much of total is
+	// done, such as running of desired tasks, and total is 0 when the
+	// wait is not counted.
+	Update(status string, done, total int)
+	// End reports that the wait is over, however it ended. Calling it
+	// again does nothing.
+	End()
+}
+
+type noWait struct{}
+
+func (noWait) Update(string, int, int) {}
+func (noWait) End()                    {}
 
 // revisionLabel is [ShortRevision], with "version " before a Lambda
 // version number.

@@ -93,7 +93,7 @@ var Vars = []Var{
 	{Name: "DEPLOY_TIMEOUT", Meaning: "how long each rollout may take: `90s`, `15m`, or plain seconds (`10`); the wait lasts exactly that long", Default: "`10m`", Read: []string{"deploy"}},
 	{Name: "DRY_RUN", Meaning: "`1` plans exactly what a real run would deploy, resolved the same way, and changes nothing (no build, no push); without `DEPLOY_IMAGE` it says which tag would be built and pushed and whether the registry already holds it", Default: "unset", Read: []string{"deploy"}},
 	{Name: "DEPLOY_ROLLBACK", Meaning: "`1`: when a rollout fails or times out, an ECS service goes back to its previous task definition and a Lambda alias back to its previous version", Default: "unset", Read: []string{"deploy"}},
-	{Name: "DEPLOY_CONFIRM", Meaning: "`1`: show the plan and ask on the terminal before changing anything; without a terminal, refuse", Default: "unset", Read: []string{"deploy"}},
+	{Name: "DEPLOY_CONFIRM", Meaning: "`1`: show the plan and ask on the terminal (`/dev/tty`, so a piped stdin is fine) before changing anything; without a terminal, or with `CI=true`, refuse at once", Default: "unset", Read: []string{"deploy"}},
 	{Name: "GODAX_STATE_DIR", Meaning: "the state folder: the sandbox, the push record", Default: "`.godax` at the module root", Read: []string{"push", "deploy", "demo", "test", "bench", "sandbox:up", "sandbox:down", "sandbox:env"}},
 	{Name: "TEST_FLAGS", Meaning: "extra flags for `go test`, e.g. `-short` or `-run Login -v`", Default: "none", Read: []string{"test"}},
 	{Name: "BENCH_RUNS", Meaning: "rounds of each measured variant", Default: "`10`", Read: []string{"bench"}},
