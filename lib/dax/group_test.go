@@ -32,3 +32,18 @@ func TestGroup_IndentsEveryLineOfTheSameLoggerUntilItEnds(t *testing.T) {
 		t.Errorf("another logger got %q, want no indentation", got)
 	}
 }
+
+func TestGroup_IndentsPrintedCommands(t *testing.T) {
+	t.Parallel()
+	var log strings.Builder
+	sh, _ := dax.New(dax.WithLogger(&log), dax.WithStdout(&strings.Builder{}))
+	end := sh.Group("build")
+	if err := sh.Cmd("true %s", "a b").PrintCommand().Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	end()
+	want := "==> build\n  $ true 'a b'\n"
+	if diff := cmp.Diff(want, log.String()); diff != "" {
+		t.Errorf("log (-want +got):\n%s", diff)
+	}
+}

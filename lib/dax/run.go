@@ -313,7 +313,7 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 	}
 
 	if c.print {
-		fmt.Fprintf(logger, "$ %s\n", c.text.shown)
+		writeLog(logger, "$ "+c.text.shown)
 	}
 
 	runCtx, cancel := context.WithCancelCause(ctx)
