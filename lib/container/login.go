@@ -59,8 +59,8 @@ func (e *LoginError) ExitStatus() int {
 // Login runs `CLI login --username USER --password-stdin HOST`: the
 // password goes on the tool's standard input only, never in its argv, its
 // environment or any output. The tool's output is captured, not streamed,
-// so a tool that echoes the password cannot show it. It is bounded by
-// [DefaultLoginTimeout]. Login is shorthand for [CLI.StartLogin] followed
+// so a tool that echoes the password cannot show it. It is bounded by ctx's
+// deadline, or by [DefaultLoginTimeout] when ctx has none. Login is shorthand for [CLI.StartLogin] followed
 // by [PendingLogin.Finish].
 //
 // # Error handling
@@ -80,6 +80,7 @@ func (c CLI) Login(ctx context.Context, host, user string, password dax.Secret) 
 // is known hides its start-up time behind the token request.
 type PendingLogin struct {
 	cli, host string
+	ctx       context.Context // the login's; its deadline is the login's
 	proc      *dax.Process
 	stdinR    *io.PipeReader
 	stdin     *io.PipeWriter
@@ -90,21 +91,22 @@ type PendingLogin struct {
 // StartLogin starts `CLI login --username USER --password-stdin HOST` and
 // returns at once; the tool waits for [PendingLogin.Finish] to give it the
 // password, or [PendingLogin.Abort] to stop it. One of the two must be
-// called. The login is bounded by [DefaultLoginTimeout] from now.
+// called. The login is bounded by ctx's deadline, or by
+// [DefaultLoginTimeout] from now when ctx has none.
 func (c CLI) StartLogin(ctx context.Context, host, user string) (*PendingLogin, error) {
 	if _, err := dax.Which(c.Name); err != nil {
 		return nil, fmt.Errorf("container CLI %q not found on PATH: install it or set CONTAINER_CLI to one of %s", c.Name, strings.Join(Names, ", "))
 	}
 	pr, pw := io.Pipe()
-	proc, err := dax.Cmd("%s login --username %s --password-stdin %s", c.Name, user, host).
-		Stdin(pr).
-		Combined().
-		Timeout(DefaultLoginTimeout).
-		Start(ctx)
+	cmd := dax.Cmd("%s login --username %s --password-stdin %s", c.Name, user, host).Stdin(pr).Combined()
+	if _, ok := ctx.Deadline(); !ok {
+		cmd = cmd.Timeout(DefaultLoginTimeout)
+	}
+	proc, err := cmd.Start(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%s login %s: %w", c.Name, host, err)
 	}
-	p := &PendingLogin{cli: c.Name, host: host, proc: proc, stdinR: pr, stdin: pw, read: make(chan struct{})}
+	p := &PendingLogin{cli: c.Name, host: host, ctx: ctx, proc: proc, stdinR: pr, stdin: pw, read: make(chan struct{})}
 	go func() {
 		defer close(p.read)
 		// The output is kept, not streamed, so that a tool echoing the
@@ -143,7 +145,8 @@ func (p *PendingLogin) Finish(password dax.Secret) error {
 	le := &LoginError{CLI: p.cli, Host: p.host, Code: -1, Output: lastLine(redact(string(p.out), string(password)))}
 	var ce *dax.CommandError
 	if errors.As(err, &ce) {
-		le.Code, le.TimedOut = ce.Code, ce.TimedOut()
+		le.Code = ce.Code
+		le.TimedOut = ce.TimedOut() || (ce.Cancelled() && errors.Is(p.ctx.Err(), context.DeadlineExceeded))
 	}
 	le.Refused = refused(le.Output)
 	return le

@@ -140,4 +140,7 @@ func TestStartLogin_TimesOutWithCode124(t *testing.T) {
 	if !errors.As(err, &le) || le.Code != 124 || strings.Contains(err.Error(), password) {
 		t.Errorf("Finish() = %v, want a LoginError with code 124", err)
 	}
+	if le == nil || !le.TimedOut || !strings.Contains(err.Error(), "timed out") {
+		t.Errorf("Finish() = %v, want it to say the login timed out: the context's deadline is the login's", err)
+	}
 }
