@@ -46,7 +46,7 @@ func Group(format string, args ...any) (end func()) { return defaultShell.Group(
 // to it until end is called; see the package-level [Group].
 func (sh *Shell) Group(format string, args ...any) (end func()) {
 	if format != "" {
-		sh.log(levelStep, format, args)
+		sh.log(levelStep, format, args...)
 	}
 	_, _, _, logger := sh.streams()
 	key := groupKey(logger)

@@ -45,18 +45,18 @@ func Error(format string, args ...any) { defaultShell.Error(format, args...) }
 
 // Step logs the start of a step to the Shell's logger; see the
 // package-level [Step].
-func (sh *Shell) Step(format string, args ...any) { sh.log(levelStep, format, args) }
+func (sh *Shell) Step(format string, args ...any) { sh.log(levelStep, format, args...) }
 
 // Info logs a line of information to the Shell's logger.
-func (sh *Shell) Info(format string, args ...any) { sh.log(levelInfo, format, args) }
+func (sh *Shell) Info(format string, args ...any) { sh.log(levelInfo, format, args...) }
 
 // Warn logs a warning to the Shell's logger.
-func (sh *Shell) Warn(format string, args ...any) { sh.log(levelWarn, format, args) }
+func (sh *Shell) Warn(format string, args ...any) { sh.log(levelWarn, format, args...) }
 
 // Error logs an error to the Shell's logger.
-func (sh *Shell) Error(format string, args ...any) { sh.log(levelError, format, args) }
+func (sh *Shell) Error(format string, args ...any) { sh.log(levelError, format, args...) }
 
-func (sh *Shell) log(l level, format string, args []any) {
+func (sh *Shell) log(l level, format string, args ...any) {
 	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
 	_, _, _, logger := sh.streams()
 	if useColor(logger) {

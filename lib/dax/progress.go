@@ -246,7 +246,7 @@ func (p *ProgressBar) logPlain() {
 	if len(detail) > 0 {
 		msg += " (" + strings.Join(detail, ", ") + ")"
 	}
-	p.sh.log(levelInfo, "%s", []any{msg})
+	p.sh.log(levelInfo, "%s", msg)
 }
 
 // render returns the bar's line for a terminal width columns wide:

@@ -24,6 +24,8 @@ func TestCmd_GoVetReportsWrongHoleCounts(t *testing.T) {
 		"bad.go:9:", "Shell).Cmd call needs 1 arg but has 2 args",
 		"bad.go:10:", "dax.Cmd format %d has arg src of wrong type string",
 		"bad.go:11:", "dax.Cmd format %Y has unknown verb Y",
+		"bad.go:12:", "dax.Info format %s reads arg #2, but call has 1 arg",
+		"bad.go:13:", "Shell).Warn format %d has arg src of wrong type string",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("go vet output lacks %q:\n%s", want, out)

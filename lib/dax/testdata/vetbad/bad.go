@@ -9,4 +9,6 @@ func tag(sh *dax.Shell, src, dst string) {
 	_ = sh.Cmd("docker push %s", src, dst)
 	_ = dax.Cmd("docker images --format %d", src)
 	_ = dax.Cmd("date +%Y%m%d")
+	dax.Info("pushed %s in %s", src)
+	sh.Warn("retrying %d", src)
 }
