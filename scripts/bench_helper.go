@@ -158,9 +158,22 @@ func printHelperBench(w io.Writer, runs int, r []benchResult) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "helper warm get / hello-world: %.2f\nhelper cold get / ecr-login cold get: %.2f\ndocker pull through the helper / after docker login: %.2f\n",
-		ratio(r[1].median(), r[0].median()), ratio(r[2].median(), r[3].median()), ratio(r[5].median(), r[4].median()))
-	return err
+	warm, cold := ratio(r[1].median(), r[0].median()), ratio(r[2].median(), r[3].median())
+	fmt.Fprintf(w, "helper warm get / hello-world: %.2f\nhelper cold get / ecr-login cold get: %.2f\ndocker pull through the helper / after docker login: %.2f\n",
+		warm, cold, ratio(r[5].median(), r[4].median()))
+	for _, c := range []struct {
+		what string
+		ok   bool
+	}{{"warm get <= 1.5x hello-world", warm <= 1.5}, {"cold get <= 1x ecr-login", cold <= 1}} {
+		verdict := "met"
+		if !c.ok {
+			verdict = "MISSED"
+		}
+		if _, err := fmt.Fprintf(w, "target %-30s %s\n", c.what+":", verdict); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // envMap turns KEY=VALUE lines into a map, later lines winning.
