@@ -14,6 +14,7 @@ import (
 
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/ecrauth"
+	"github.com/godax/godax/lib/ecrauth/credhelper"
 	"github.com/godax/godax/scripts/sandbox"
 )
 
@@ -24,10 +25,11 @@ const ecrLoginHelperModule = "github.com/awslabs/amazon-ecr-credential-helper/ec
 // benchHelper compares, side by side in one run on the sandbox,
 // docker-credential-godax's warm get with a hello-world Go program, its
 // cold get with amazon-ecr-credential-helper's (both with the sandbox's
-// base keys and their caches off), and `docker pull` of an up-to-date
+// base keys and their caches off) and with the fetcher alone (the
+// program a cold get hands over to), and `docker pull` of an up-to-date
 // image through the helper with the same pull after a `docker login`. It
-// prints medians and the three ratios. env is the sandbox child
-// environment of [Bench]; tmp a scratch folder it owns.
+// prints medians, the four ratios and whether the goals are met. env is
+// the sandbox child environment of [Bench]; tmp a scratch folder it owns.
 func benchHelper(ctx context.Context, w io.Writer, st *sandbox.State, root, tmp string, env []string, runs int) error {
 	bin := filepath.Join(tmp, "bin")
 	dax.Step("bench: building cmd/..., a hello-world program and %s", filepath.Base(strings.Split(ecrLoginHelperModule, "@")[0]))
@@ -123,6 +125,12 @@ func benchHelper(ctx context.Context, w io.Writer, st *sandbox.State, root, tmp 
 		{name: "docker-credential-ecr-login get, cold", cmd: func(ctx context.Context) *exec.Cmd {
 			return command(ctx, ecrLoginEnv, ecrHost, filepath.Join(bin, "docker-credential-ecr-login"), "get")
 		}},
+		// The process a cold get hands over to, started directly with the
+		// settings the helper gives it: the get without the helper's start.
+		{name: "godax-ecr-token get (the fetcher alone), cold", cmd: func(ctx context.Context) *exec.Cmd {
+			return command(ctx, append(slices.Clone(caller), "ECR_NO_CACHE=1", "GOGC=off", "GOMEMLIMIT=128MiB"), "",
+				filepath.Join(bin, credhelper.FetcherName), credhelper.HandoffAction, ecrHost)
+		}},
 		{name: "docker pull (up to date), after docker login", cmd: func(ctx context.Context) *exec.Cmd {
 			return command(ctx, docker(loginCfg), "", "docker", "pull", "-q", ref)
 		}},
@@ -158,9 +166,22 @@ func printHelperBench(w io.Writer, runs int, r []benchResult) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "helper warm get / hello-world: %.2f\nhelper cold get / ecr-login cold get: %.2f\ndocker pull through the helper / after docker login: %.2f\n",
-		ratio(r[1].median(), r[0].median()), ratio(r[2].median(), r[3].median()), ratio(r[5].median(), r[4].median()))
-	return err
+	warm, cold := ratio(r[1].median(), r[0].median()), ratio(r[2].median(), r[3].median())
+	fmt.Fprintf(w, "helper warm get / hello-world: %.2f\nhelper cold get / ecr-login cold get: %.2f\nfetcher alone / ecr-login cold get: %.2f\ndocker pull through the helper / after docker login: %.2f\n",
+		warm, cold, ratio(r[4].median(), r[3].median()), ratio(r[6].median(), r[5].median()))
+	for _, c := range []struct {
+		what string
+		ok   bool
+	}{{"warm get <= 1.5x hello-world", warm <= 1.5}, {"cold get <= 1x ecr-login", cold <= 1}} {
+		verdict := "met"
+		if !c.ok {
+			verdict = "MISSED"
+		}
+		if _, err := fmt.Fprintf(w, "target %-30s %s\n", c.what+":", verdict); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // envMap turns KEY=VALUE lines into a map, later lines winning.

@@ -2,41 +2,41 @@ package ecrauth
 
 import (
 	"context"
-	"encoding/base64"
-	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/aws/aws-sdk-go-v2/service/ecrpublic"
-	"github.com/aws/smithy-go"
 
-	"github.com/godax/godax/lib/awsauth"
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/ecrauth/ecrtoken"
 )
 
-// TokenLifetime is how long ECR documents a token to be valid. It is used
-// when a response has no expiry, or one before the request (emulators).
-const TokenLifetime = 12 * time.Hour
+// The token calls live in package [ecrtoken], which links no runner and
+// no container CLI, so that the credential helper's fetcher stays small.
+// These names are the same values, for callers of this package.
 
-// DefaultCallTimeout bounds one GetAuthorizationToken call, retries
-// included, when the caller's context has no earlier deadline.
-const DefaultCallTimeout = 10 * time.Second
+// TokenLifetime is how long ECR documents a token to be valid: [ecrtoken.TokenLifetime].
+const TokenLifetime = ecrtoken.TokenLifetime
 
-// TokenGetter is the part of the ECR client [GetToken] uses.
-type TokenGetter interface {
-	GetAuthorizationToken(ctx context.Context, in *ecr.GetAuthorizationTokenInput, optFns ...func(*ecr.Options)) (*ecr.GetAuthorizationTokenOutput, error)
-}
+// DefaultCallTimeout bounds one GetAuthorizationToken call: [ecrtoken.DefaultCallTimeout].
+const DefaultCallTimeout = ecrtoken.DefaultCallTimeout
 
-// PublicTokenGetter is the part of the ECR Public client [GetPublicToken] uses.
-type PublicTokenGetter interface {
-	GetAuthorizationToken(ctx context.Context, in *ecrpublic.GetAuthorizationTokenInput, optFns ...func(*ecrpublic.Options)) (*ecrpublic.GetAuthorizationTokenOutput, error)
-}
+// PublicHost is ECR Public's registry host: [ecrtoken.PublicHost].
+const PublicHost = ecrtoken.PublicHost
 
-var (
-	_ TokenGetter       = (*ecr.Client)(nil)
-	_ PublicTokenGetter = (*ecrpublic.Client)(nil)
+// PublicRegion is the only region that issues ECR Public tokens: [ecrtoken.PublicRegion].
+const PublicRegion = ecrtoken.PublicRegion
+
+type (
+	// TokenGetter is the part of the ECR client [GetToken] uses: [ecrtoken.TokenGetter].
+	TokenGetter = ecrtoken.TokenGetter
+	// PublicTokenGetter is the part of the ECR Public client [GetPublicToken] uses: [ecrtoken.PublicTokenGetter].
+	PublicTokenGetter = ecrtoken.PublicTokenGetter
+	// Scope names the account and region a token is asked for: [ecrtoken.Scope].
+	Scope = ecrtoken.Scope
+	// TokenError is a failed or unusable GetAuthorizationToken answer: [ecrtoken.TokenError].
+	TokenError = ecrtoken.TokenError
+	// Registry is what an ECR registry host name says about the registry: [ecrtoken.Registry].
+	Registry = ecrtoken.Registry
 )
 
 // Token is a decoded ECR authorization token.
@@ -54,144 +54,52 @@ type Token struct {
 	ExpiresAt time.Time
 }
 
-// Scope names the account and region a token is asked for, for errors.
-type Scope struct {
-	// Account is the registry account, or "" for the caller's.
-	Account string
-	// Region is the region the ECR client calls.
-	Region string
-}
-
-// String names the account (or "the caller's") and the region, for errors.
-func (s Scope) String() string {
-	acct := s.Account
-	if acct == "" {
-		acct = "the caller's"
+// secret is t with its password as a [dax.Secret].
+func secret(t ecrtoken.Token, err error) (Token, error) {
+	if err != nil {
+		return Token{}, err
 	}
-	return "account " + acct + ", region " + s.Region
+	return Token{Username: t.Username, Password: dax.Secret(t.Password), Host: t.Host, RequestedAt: t.RequestedAt, ExpiresAt: t.ExpiresAt}, nil
 }
-
-// TokenError is a failed or unusable GetAuthorizationToken answer.
-type TokenError struct {
-	// Scope is the account and region asked.
-	Scope Scope
-	// AccessDenied is true when ECR refused the caller.
-	AccessDenied bool
-	// Reason says what was wrong when Err is nil.
-	Reason string
-	// Err is the SDK's error, if any.
-	Err error
-}
-
-// Error names the account, region and what went wrong; never the token.
-func (e *TokenError) Error() string {
-	switch {
-	case e.AccessDenied:
-		return fmt.Sprintf("ecr get-authorization-token (%s): access denied: the caller needs ecr:GetAuthorizationToken: %v", e.Scope, e.Err)
-	case e.Err != nil:
-		return fmt.Sprintf("ecr get-authorization-token (%s): %v", e.Scope, e.Err)
-	default:
-		return fmt.Sprintf("ecr get-authorization-token (%s): %s", e.Scope, e.Reason)
-	}
-}
-
-// Unwrap returns the SDK's error.
-func (e *TokenError) Unwrap() error { return e.Err }
 
 // GetToken asks ECR for an authorization token (without registryIds: one
 // token serves every registry the caller may use) and decodes it with
 // [DecodeToken]. The call is bounded by [DefaultCallTimeout]. now gives
-// the request time.
+// the request time. It is [ecrtoken.GetToken] with the password as a
+// [dax.Secret].
 func GetToken(ctx context.Context, c TokenGetter, scope Scope, now func() time.Time) (Token, error) {
-	ctx, cancel := context.WithTimeout(ctx, DefaultCallTimeout)
-	defer cancel()
-	requested := now()
-	out, err := c.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
-	if err != nil {
-		return Token{}, ExplainError(scope, err)
-	}
-	return DecodeToken(out, scope, requested)
+	return secret(ecrtoken.GetToken(ctx, c, scope, now))
 }
 
 // DecodeToken reads ECR's answer out, asked for at requested, into the
 // user name and password it holds, the registry host and the expiry. A
 // token is base64 of "user:password", split on its first colon only,
-// since a password may contain colons. Errors name scope, never the token.
+// since a password may contain colons. Errors name scope, never the
+// token. It is [ecrtoken.DecodeToken] with the password as a [dax.Secret].
 func DecodeToken(out *ecr.GetAuthorizationTokenOutput, scope Scope, requested time.Time) (Token, error) {
-	if out == nil || len(out.AuthorizationData) == 0 {
-		return Token{}, &TokenError{Scope: scope, Reason: "empty authorizationData in the response"}
-	}
-	d := out.AuthorizationData[0]
-	if d.AuthorizationToken == nil || d.ProxyEndpoint == nil || TrimHost(*d.ProxyEndpoint) == "" {
-		return Token{}, &TokenError{Scope: scope, Reason: "response lacks the token or the proxy endpoint"}
-	}
-	t, err := decode(*d.AuthorizationToken)
-	if err != nil {
-		return Token{}, &TokenError{Scope: scope, Reason: err.Error()}
-	}
-	t.Host = TrimHost(*d.ProxyEndpoint)
-	t.RequestedAt = requested
-	t.ExpiresAt = expiry(requested, d.ExpiresAt)
-	return t, nil
+	return secret(ecrtoken.DecodeToken(out, scope, requested))
 }
 
 // GetPublicToken asks ECR Public for an authorization token and decodes
-// it; c must call region [PublicRegion]. Host is [PublicHost].
+// it; c must call region [PublicRegion]. Host is [PublicHost]. It is
+// [ecrtoken.GetPublicToken] with the password as a [dax.Secret].
 func GetPublicToken(ctx context.Context, c PublicTokenGetter, now func() time.Time) (Token, error) {
-	scope := Scope{Account: "public", Region: PublicRegion}
-	ctx, cancel := context.WithTimeout(ctx, DefaultCallTimeout)
-	defer cancel()
-	requested := now()
-	out, err := c.GetAuthorizationToken(ctx, &ecrpublic.GetAuthorizationTokenInput{})
-	if err != nil {
-		return Token{}, ExplainError(scope, err)
-	}
-	if out == nil || out.AuthorizationData == nil || out.AuthorizationData.AuthorizationToken == nil {
-		return Token{}, &TokenError{Scope: scope, Reason: "empty authorizationData in the response"}
-	}
-	t, err := decode(*out.AuthorizationData.AuthorizationToken)
-	if err != nil {
-		return Token{}, &TokenError{Scope: scope, Reason: err.Error()}
-	}
-	t.Host = PublicHost
-	t.RequestedAt = requested
-	t.ExpiresAt = expiry(requested, out.AuthorizationData.ExpiresAt)
-	return t, nil
+	return secret(ecrtoken.GetPublicToken(ctx, c, now))
 }
 
 // ExplainError turns a failed GetAuthorizationToken call's err into a
-// [*TokenError] naming scope. A credential failure is returned as it is:
-// it already names the role or the fixes, and is not ECR's fault.
-func ExplainError(scope Scope, err error) error {
-	var cerr *awsauth.CredentialsError
-	if errors.As(err, &cerr) {
-		return cerr
-	}
-	var api smithy.APIError
-	denied := errors.As(err, &api) && strings.Contains(api.ErrorCode(), "AccessDenied")
-	return &TokenError{Scope: scope, AccessDenied: denied, Err: err}
-}
+// [*TokenError] naming scope: [ecrtoken.ExplainError].
+func ExplainError(scope Scope, err error) error { return ecrtoken.ExplainError(scope, err) }
 
-// decode splits a base64 "user:password" token on its first colon only,
-// since a password may contain colons. Errors never include the token.
-func decode(token string) (Token, error) {
-	raw, err := base64.StdEncoding.DecodeString(token)
-	if err != nil {
-		return Token{}, errors.New("authorization token is not valid base64")
-	}
-	user, pass, ok := strings.Cut(string(raw), ":")
-	if !ok || user == "" || pass == "" {
-		return Token{}, errors.New("authorization token is not of the form user:password")
-	}
-	return Token{Username: user, Password: dax.Secret(pass)}, nil
-}
+// TrimHost returns the host of s, which may be a bare host or a URL such
+// as a token's proxy endpoint ("https://HOST"), without a trailing slash,
+// lower-cased: [ecrtoken.TrimHost].
+func TrimHost(s string) string { return ecrtoken.TrimHost(s) }
 
-// expiry is the token's expiry: exp, unless it is missing or not after
-// the request time (emulators answer a fixed date in the past), in which
-// case [TokenLifetime] from the request.
-func expiry(requested time.Time, exp *time.Time) time.Time {
-	if exp == nil || !exp.After(requested) {
-		return requested.Add(TokenLifetime)
-	}
-	return *exp
-}
+// ParseHost returns what host (a bare host or a URL) says about an ECR
+// registry: [ecrtoken.ParseHost].
+func ParseHost(host string) (Registry, error) { return ecrtoken.ParseHost(host) }
+
+// HostFor returns the standard (IPv4, non-FIPS) registry host of account
+// in region: [ecrtoken.HostFor].
+func HostFor(account, region string) (string, error) { return ecrtoken.HostFor(account, region) }

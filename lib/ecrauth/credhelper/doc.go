@@ -7,9 +7,13 @@
 //
 // A warm get reads one small file and links no AWS SDK, so it starts as
 // fast as a hello-world program; the SDK lives in the fetcher,
-// godax-ecr-token, which the helper runs with a [Request] on its stdin
-// and which answers a [Response] on its stdout. The token never appears
-// in an argument, an environment variable or Docker's config.
+// godax-ecr-token. On a miss on Unix the helper replaces itself with the
+// fetcher (`godax-ecr-token get SERVERURL`, see [HandoffAction]), which
+// serves the get with this package and answers Docker itself: one
+// program start, not two. Elsewhere the helper runs it with a [Request]
+// on its stdin and reads a [Response] on its stdout ([RunFetcher]). The
+// token never appears in an argument, an environment variable or
+// Docker's config.
 //
 // # Settings
 //

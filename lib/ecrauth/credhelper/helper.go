@@ -21,6 +21,12 @@ import (
 // FetcherName is the program that gets a token on a cache miss.
 const FetcherName = "godax-ecr-token"
 
+// HandoffAction is the fetcher's first argument when it takes over a
+// get: `godax-ecr-token get SERVERURL` serves that get as the helper
+// would, with the token fetched in process, and answers in the
+// protocol's form on stdout.
+const HandoffAction = "get"
+
 // DefaultFetchTimeout bounds one run of the fetcher.
 const DefaultFetchTimeout = 60 * time.Second
 
@@ -61,22 +67,32 @@ type Options struct {
 
 // Helper serves Docker's credential helper protocol for ECR hosts and
 // their aliases. Use it with credentials.Serve.
-type Helper struct{ o Options }
+type Helper struct {
+	o Options
+	// handoff, when set, replaces this process with the fetcher on a
+	// miss; it returns only when that fails.
+	handoff func(serverURL string) error
+}
 
 var _ credentials.Helper = Helper{}
 
-// New returns a Helper with o's defaults filled in.
+// New returns a Helper with o's defaults filled in. With the default
+// Fetch, a miss on Unix replaces this process with the fetcher, run as
+// `godax-ecr-token get SERVERURL` ([HandoffAction]), which takes the
+// lock, gets the token, caches it and answers Docker itself; elsewhere
+// it runs [RunFetcher] and waits.
 func New(o Options) Helper {
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
+	var h func(string) error
 	if o.Fetch == nil {
-		o.Fetch = RunFetcher
+		o.Fetch, h = RunFetcher, handoff
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return Helper{o: o}
+	return Helper{o: o, handoff: h}
 }
 
 // Add refuses: the helper gets tokens itself, it does not store them.
@@ -98,6 +114,11 @@ func (h Helper) Get(serverURL string) (string, string, error) {
 		if e, ok := cache.Get(k); ok && e.Fresh(h.o.Now()) && e.Secret != "" {
 			return e.Username, e.Secret, nil
 		}
+	}
+	if h.handoff != nil {
+		return "", "", h.handoff(serverURL)
+	}
+	if !noCache {
 		ctx, cancel := context.WithTimeout(context.Background(), lockWait)
 		unlock, lerr := cache.Lock(ctx, k)
 		cancel()

@@ -1,4 +1,4 @@
-package ecrauth
+package ecrtoken
 
 import (
 	"cmp"

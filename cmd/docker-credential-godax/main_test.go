@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const ecrHost = "111122223333.dkr.ecr.eu-west-1.amazonaws.com"
+
+// token is what the fake ECR hands out: base64 of "AWS:test-token-1".
+const token = "QVdTOnRlc3QtdG9rZW4tMQ=="
+
+// fakeECR answers GetAuthorizationToken on loopback, or refuses it, and
+// records, for each call, the program the helper's process runs then.
+type fakeECR struct {
+	*httptest.Server
+	mu      sync.Mutex
+	refuse  bool
+	pid     int
+	exes    []string
+	targets []string
+}
+
+func newFakeECR(t *testing.T) *fakeECR {
+	f := &fakeECR{}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.targets = append(f.targets, r.Header.Get("X-Amz-Target"))
+		exe, _ := os.Readlink("/proc/" + strconv.Itoa(f.pid) + "/exe")
+		f.exes = append(f.exes, filepath.Base(exe))
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		if f.refuse {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"__type":"AccessDeniedException","message":"not for you"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"authorizationData":[{"authorizationToken":"` + token + `","expiresAt":4102444800,"proxyEndpoint":"https://` + ecrHost + `"}]}`))
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeECR) calls() ([]string, []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.targets...), append([]string(nil), f.exes...)
+}
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// build builds the helper and the fetcher into one folder, once.
+func build(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "godax-credhelper-test-")
+		if buildErr != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-o", binDir+string(os.PathSeparator), "github.com/godax/godax/cmd/...").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("go build ./cmd/...: %v", buildErr)
+	}
+	return binDir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// env is a clean environment that points the SDK at f and the cache
+// at dir.
+func env(f *fakeECR, dir string, extra ...string) []string {
+	return append([]string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + dir,
+		"AWS_ACCESS_KEY_ID=AKIATEST", "AWS_SECRET_ACCESS_KEY=test", "AWS_ENDPOINT_URL=" + f.URL, "AWS_MAX_ATTEMPTS=1",
+		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
+		"AWS_EC2_METADATA_DISABLED=true",
+		"ECR_CACHE_DIR=" + filepath.Join(dir, "cache"), "ECR_HELPER_CONFIG=" + filepath.Join(dir, "none.json"),
+	}, extra...)
+}
+
+// get runs `docker-credential-godax get` as Docker does; the fake records
+// the program the process runs when the call reaches it.
+func get(t *testing.T, f *fakeECR, environ []string) (stdout string, err error) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(build(t), "docker-credential-godax"), "get")
+	cmd.Env, cmd.Stdin = environ, strings.NewReader("https://"+ecrHost+"\n")
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	f.mu.Lock()
+	if err := cmd.Start(); err != nil {
+		f.mu.Unlock()
+		t.Fatal(err)
+	}
+	f.pid = cmd.Process.Pid
+	f.mu.Unlock()
+	err = cmd.Wait()
+	return out.String(), err
+}
+
+// cached returns the cache's entry files and their modes.
+func cached(t *testing.T, dir string) map[string]fs.FileMode {
+	t.Helper()
+	files := map[string]fs.FileMode{}
+	err := filepath.WalkDir(filepath.Join(dir, "cache"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".lock") {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		files[filepath.Base(p)] = fi.Mode().Perm()
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return files
+}
+
+const wantAnswer = `{"ServerURL":"https://` + ecrHost + `","Username":"AWS","Secret":"test-token-1"}` + "\n"
+
+func TestGet_OnAMissTheFetcherTakesOverCachesTheTokenAndAnswers(t *testing.T) {
+	t.Parallel()
+	f, dir := newFakeECR(t), t.TempDir()
+	out, err := get(t, f, env(f, dir))
+	if err != nil {
+		t.Fatalf("get: %v: %s", err, out)
+	}
+	if diff := cmp.Diff(wantAnswer, out); diff != "" {
+		t.Errorf("answer (-want +got):\n%s", diff)
+	}
+	targets, exes := f.calls()
+	if diff := cmp.Diff([]string{"AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken"}, targets); diff != "" {
+		t.Errorf("calls to ECR (-want +got):\n%s", diff)
+	}
+	if runtime.GOOS == "linux" {
+		// The process Docker started is the one that calls ECR: the
+		// helper replaced itself with the fetcher rather than run it.
+		if diff := cmp.Diff([]string{"godax-ecr-token"}, exes); diff != "" {
+			t.Errorf("program of the helper's process during the call (-want +got):\n%s", diff)
+		}
+	}
+	files := cached(t, dir)
+	if len(files) != 1 {
+		t.Fatalf("cache holds %v, want one entry", files)
+	}
+	for name, mode := range files {
+		if mode != 0o600 {
+			t.Errorf("cache entry %s has mode %v, want 0600", name, mode)
+		}
+	}
+
+	out, err = get(t, f, env(f, dir))
+	if err != nil {
+		t.Fatalf("second get: %v: %s", err, out)
+	}
+	if diff := cmp.Diff(wantAnswer, out); diff != "" {
+		t.Errorf("second answer (-want +got):\n%s", diff)
+	}
+	if targets, _ := f.calls(); len(targets) != 1 {
+		t.Errorf("%d calls to ECR after a second get, want 1: the cached token should serve it", len(targets))
+	}
+}
+
+func TestGet_WithECR_NO_CACHEFetchesEveryTimeAndCachesNothing(t *testing.T) {
+	t.Parallel()
+	f, dir := newFakeECR(t), t.TempDir()
+	for range 2 {
+		out, err := get(t, f, env(f, dir, "ECR_NO_CACHE=1"))
+		if err != nil {
+			t.Fatalf("get: %v: %s", err, out)
+		}
+		if diff := cmp.Diff(wantAnswer, out); diff != "" {
+			t.Errorf("answer (-want +got):\n%s", diff)
+		}
+	}
+	if targets, _ := f.calls(); len(targets) != 2 {
+		t.Errorf("%d calls to ECR, want 2", len(targets))
+	}
+	if files := cached(t, dir); len(files) != 0 {
+		t.Errorf("cache holds %v, want nothing", files)
+	}
+}
+
+func TestGet_ReportsARefusalInOneProtocolLineAndCachesNothing(t *testing.T) {
+	t.Parallel()
+	f, dir := newFakeECR(t), t.TempDir()
+	f.refuse = true
+	out, err := get(t, f, env(f, dir))
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("get = %v, want exit status 1", err)
+	}
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.Contains(out, "access denied") || !strings.Contains(out, "eu-west-1") {
+		t.Errorf("stdout = %q, want one line saying access was denied in eu-west-1", out)
+	}
+	if files := cached(t, dir); len(files) != 0 {
+		t.Errorf("cache holds %v, want nothing", files)
+	}
+}
+
+func TestFetcher_AnswersARequestOnStdinAsJSON(t *testing.T) {
+	t.Parallel()
+	// Where a process cannot replace itself, the helper runs the fetcher
+	// this way and waits for its answer.
+	f, dir := newFakeECR(t), t.TempDir()
+	cmd := exec.Command(filepath.Join(build(t), "godax-ecr-token"))
+	cmd.Env, cmd.Stdin = env(f, dir), strings.NewReader(`{"host":"`+ecrHost+`"}`)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("godax-ecr-token: %v", err)
+	}
+	var resp struct{ Username, Secret, Region string }
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatalf("answer %q: %v", out, err)
+	}
+	if diff := cmp.Diff(struct{ Username, Secret, Region string }{"AWS", "test-token-1", "eu-west-1"}, resp); diff != "" {
+		t.Errorf("answer (-want +got):\n%s", diff)
+	}
+	if files := cached(t, dir); len(files) != 0 {
+		t.Errorf("cache holds %v, want nothing: the helper caches in this mode", files)
+	}
+}
