@@ -157,25 +157,10 @@ func Bench(ctx context.Context) error {
 		}},
 	}
 
-	// One warm-up round, unmeasured: it fills the token cache and the
-	// page cache for every program.
 	dax.Step("bench: %d rounds of %d variants", runs, len(variants))
-	results := make([]benchResult, len(variants))
-	for round := -1; round < runs; round++ {
-		for i, v := range variants {
-			d, rss, err := measure(ctx, v)
-			if err != nil {
-				return fmt.Errorf("bench: %s: %w", v.name, err)
-			}
-			if round >= 0 {
-				results[i].name = v.name
-				results[i].times = append(results[i].times, d)
-				results[i].maxRSS = append(results[i].maxRSS, rss)
-			}
-		}
-		if round >= 0 && (round+1)%5 == 0 {
-			dax.Info("bench: %d/%d rounds", round+1, runs)
-		}
+	results, err := runRounds(ctx, variants, runs)
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
 	}
 
 	// The extra cost of the mage command: the same cached login through
@@ -199,6 +184,32 @@ func Bench(ctx context.Context) error {
 		return err
 	}
 	return benchHelper(ctx, os.Stdout, st, root, tmp, env, runs)
+}
+
+// runRounds runs every variant once a round, in turn, for runs rounds
+// after one unmeasured warm-up round that fills the token cache and the
+// page cache for every program, and returns each variant's times and peak
+// memory, in the order of variants.
+func runRounds(ctx context.Context, variants []benchVariant, runs int) ([]benchResult, error) {
+	results := make([]benchResult, len(variants))
+	for round := -1; round < runs; round++ {
+		for i, v := range variants {
+			d, rss, err := measure(ctx, v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", v.name, err)
+			}
+			if round < 0 {
+				continue
+			}
+			results[i].name = v.name
+			results[i].times = append(results[i].times, d)
+			results[i].maxRSS = append(results[i].maxRSS, rss)
+		}
+		if round >= 0 && (round+1)%5 == 0 {
+			dax.Info("bench: %d/%d rounds", round+1, runs)
+		}
+	}
+	return results, nil
 }
 
 // measure runs v once and returns its wall time and peak RSS in KiB.
