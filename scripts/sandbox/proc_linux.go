@@ -24,6 +24,7 @@ type procStat struct {
 	state byte
 	ppid  int
 	start uint64
+	cpu   uint64 // user and system time of every thread, in clock ticks
 }
 
 // readStat reads /proc/PID/stat. The command name, in parentheses, may
@@ -39,7 +40,8 @@ func readStat(pid int) (procStat, error) {
 		return procStat{}, fmt.Errorf("/proc/%d/stat: no command name", pid)
 	}
 	f := strings.Fields(string(data[i+1:]))
-	// f[0] is field 3 (state), f[1] field 4 (ppid), f[19] field 22 (starttime).
+	// f[0] is field 3 (state), f[1] field 4 (ppid), f[11] and f[12] fields
+	// 14 and 15 (utime, stime), f[19] field 22 (starttime).
 	if len(f) < 20 {
 		return procStat{}, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f)+2)
 	}
@@ -51,7 +53,30 @@ func readStat(pid int) (procStat, error) {
 	if err != nil {
 		return procStat{}, fmt.Errorf("/proc/%d/stat starttime: %w", pid, err)
 	}
-	return procStat{state: f[0][0], ppid: ppid, start: start}, nil
+	utime, err1 := strconv.ParseUint(f[11], 10, 64)
+	stime, err2 := strconv.ParseUint(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return procStat{}, fmt.Errorf("/proc/%d/stat utime, stime: %w", pid, err)
+	}
+	return procStat{state: f[0][0], ppid: ppid, start: start, cpu: utime + stime}, nil
+}
+
+// clockTick is the unit of the times in /proc/PID/stat: USER_HZ, 100 on
+// every architecture Go's linux ports run on.
+const clockTick = 10 * time.Millisecond
+
+// CPUTime returns the processor time p has used so far, user and system,
+// all its threads together, to a hundredth of a second. It fails when p
+// no longer runs, or its pid now belongs to another process.
+func (p Proc) CPUTime() (time.Duration, error) {
+	st, err := readStat(p.Pid)
+	if err == nil && st.start != p.Start {
+		err = fmt.Errorf("process %d is not the one recorded: it started at tick %d, not %d", p.Pid, st.start, p.Start)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("cpu time: %w", err)
+	}
+	return time.Duration(st.cpu) * clockTick, nil
 }
 
 // procOf returns the identity of the running process pid.

@@ -35,6 +35,40 @@ func TestReadStat_ReadsThisProcess(t *testing.T) {
 	}
 }
 
+// selfCPU is this process's processor time as getrusage counts it.
+func selfCPU(t *testing.T) time.Duration {
+	t.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func TestProcCPUTime_AgreesWithGetrusageForThisProcess(t *testing.T) {
+	// Not parallel: other tests' work would land between the readings.
+	p, err := procOf(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; selfCPU(t) < 200*time.Millisecond; n++ {
+		_ = slices.Repeat([]int{n}, 1000)
+	}
+	before := selfCPU(t)
+	got, err := p.CPUTime()
+	after := selfCPU(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The kernel counts in ticks and rounds: allow two of them.
+	if got < before-2*clockTick || got > after+2*clockTick {
+		t.Errorf("CPUTime() = %v, want between %v and %v as getrusage says", got, before, after)
+	}
+	if _, err := (Proc{Pid: p.Pid, Start: p.Start + 1}).CPUTime(); err == nil {
+		t.Error("CPUTime() of a reused pid: no error")
+	}
+}
+
 func TestAlive_IsFalseForAReusedPid(t *testing.T) {
 	t.Parallel()
 	cmd := startSleep(t)

@@ -2,7 +2,10 @@
 
 package sandbox
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Up fails with [ErrUnsupported]: the sandbox runs on Linux only.
 func Up(ctx context.Context) (*State, error) { return nil, ErrUnsupported }
@@ -12,3 +15,6 @@ func Down(ctx context.Context) error { return ErrUnsupported }
 
 // Load fails with [ErrUnsupported]: the sandbox runs on Linux only.
 func Load() (*State, error) { return nil, ErrUnsupported }
+
+// CPUTime fails with [ErrUnsupported]: the sandbox runs on Linux only.
+func (p Proc) CPUTime() (time.Duration, error) { return 0, ErrUnsupported }
