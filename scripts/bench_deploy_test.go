@@ -29,6 +29,7 @@ type deployBench struct {
 	targets string // DEPLOY_TARGETS=@targets
 	n       int    // how many targets the file lists
 	dryRun  bool
+	env     []string // more settings, KEY=VALUE
 
 	tag, digest    string // the image of the latest run
 	stdout, stderr bytes.Buffer
@@ -98,10 +99,10 @@ func runCounted(ctx context.Context, st *sandbox.State, cmd func(context.Context
 // freshly pushed tag (DEPLOY_IMAGE=HOST/REPO:TAG, so no build and no
 // push) to one ECS service, to one Lambda function and to a fleet of 23
 // (15 ECS services and 8 Lambda functions in two accounts, reached through
-// DEPLOY_ROLE, and two regions, DEPLOY_TARGETS=@FILE). Each run includes
-// the process start, the settings, the role assumed in each target's
-// account, the registry's resolution of the tag, the deploy, the waits and
-// the final table. Dry runs of the same (the same start, settings, roles
+// DEPLOY_ROLE, and two regions, DEPLOY_TARGETS=@FILE), 8 at a time (the
+// default) and one at a time. Each run includes the process start, the
+// settings, the role assumed in each target's account, the registry's
+// resolution of the tag, the deploy, the waits and the final table. Dry runs of the same (the same start, settings, roles
 // and resolution, then only a plan) and `godax -l` (the start-up alone)
 // split the time into phases. The variants run in turn, round after
 // round; it prints, on standard output, their medians, the fleet's ratio
@@ -152,6 +153,7 @@ func BenchmarkDeploy_Sandbox_OneTargetBesideTheFleetEndToEnd(b *testing.B) {
 		{name: "deploy, 1 ECS service", targets: one, n: 1},
 		{name: "deploy, 1 Lambda function", targets: oneFn, n: 1},
 		{name: "deploy, 23 targets", targets: fleet, n: len(arns)},
+		{name: "deploy, 23 targets, one at a time", targets: fleet, n: len(arns), env: []string{"DEPLOY_CONCURRENCY=1"}},
 		{name: "dry run, 1 ECS service", targets: one, n: 1, dryRun: true},
 		{name: "dry run, 23 targets", targets: fleet, n: len(arns), dryRun: true},
 	}
@@ -177,6 +179,7 @@ func BenchmarkDeploy_Sandbox_OneTargetBesideTheFleetEndToEnd(b *testing.B) {
 				if d.dryRun {
 					c.Env = append(c.Env, "DRY_RUN=1")
 				}
+				c.Env = append(c.Env, d.env...)
 				c.Stdout, c.Stderr = &d.stdout, &d.stderr
 				return c
 			},
@@ -238,8 +241,9 @@ func BenchmarkDeploy_Sandbox_OneTargetBesideTheFleetEndToEnd(b *testing.B) {
 			b.Fatal(err)
 		}
 		startup := med("godax -l (start-up)")
-		dryOne, dryFleet := med(deploys[3].name), med(deploys[4].name)
+		dryOne, dryFleet := med(deploys[4].name), med(deploys[5].name)
 		fmt.Fprintf(&out, "\nend to end, 23 targets / 1 ECS service: %.2fx (%s against %s)\n", ratio(fleet, oneECS), ms(fleet), ms(oneECS))
+		fmt.Fprintf(&out, "23 targets one at a time (DEPLOY_CONCURRENCY=1) / 1 ECS service: %.2fx\n", ratio(med(deploys[3].name), oneECS))
 		fmt.Fprintf(&out, "each moto request the fleet adds: %s ((23 targets - 1 ECS service) / (%d - %d requests))\n",
 			ms((fleet-oneECS)/time.Duration(max(1, counted[2].moto-counted[0].moto))), counted[2].moto, counted[0].moto)
 		tw = tabwriter.NewWriter(&out, 0, 0, 2, ' ', tabwriter.AlignRight)
