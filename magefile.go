@@ -27,8 +27,6 @@ import (
 //
 // # Environment
 //
-// Generated from scripts/settings by go generate; edit it there.
-//
 //   - AWS_REGION: the AWS region (or AWS_DEFAULT_REGION). Default: the profile's.
 //   - AWS_PROFILE: the shared config profile, SSO and role_arn profiles included. Default: the SDK's default chain.
 //   - AWS_ENDPOINT_URL: endpoint for every AWS service, such as the sandbox's moto. Default: AWS's.
@@ -55,8 +53,6 @@ func EcrLogin(ctx context.Context) error { return scripts.EcrLogin(ctx) }
 //
 // # Environment
 //
-// Generated from scripts/settings by go generate; edit it there.
-//
 //   - CONTAINER_CLI: docker, podman, nerdctl or finch. Default: docker.
 //   - IMAGE_REPOSITORY: ECR repository name, also the local image's name. Default: required; the demo sets it.
 //   - IMAGE_TAG: image tag. Default: the git short SHA, with -dirty when the tree has uncommitted changes.
@@ -73,8 +69,6 @@ func Build(ctx context.Context) error { return scripts.Build(ctx) }
 // reference pinned by digest (HOST/REPO@sha256:...).
 //
 // # Environment
-//
-// Generated from scripts/settings by go generate; edit it there.
 //
 //   - AWS_REGION: the AWS region (or AWS_DEFAULT_REGION). Default: the profile's.
 //   - AWS_PROFILE: the shared config profile, SSO and role_arn profiles included. Default: the SDK's default chain.
@@ -121,8 +115,6 @@ func Push(ctx context.Context) error {
 // plan and asks first. On a terminal, waits over 2s show progress bars.
 //
 // # Environment
-//
-// Generated from scripts/settings by go generate; edit it there.
 //
 //   - AWS_REGION: the AWS region (or AWS_DEFAULT_REGION). Default: the profile's.
 //   - AWS_PROFILE: the shared config profile, SSO and role_arn profiles included. Default: the SDK's default chain.
@@ -183,8 +175,6 @@ func Deploy(ctx context.Context) error {
 //
 // # Environment
 //
-// Generated from scripts/settings by go generate; edit it there.
-//
 //   - AWS_REGION: the AWS region (or AWS_DEFAULT_REGION). Default: the profile's.
 //   - AWS_PROFILE: the shared config profile, SSO and role_arn profiles included. Default: the SDK's default chain.
 //   - AWS_ENDPOINT_URL: endpoint for every AWS service, such as the sandbox's moto. Default: AWS's.
@@ -206,8 +196,6 @@ func Status(ctx context.Context) error { return scripts.Status(ctx) }
 // that image, when they are missing.
 //
 // # Environment
-//
-// Generated from scripts/settings by go generate; edit it there.
 //
 //   - ECR_ROLE_SESSION_NAME: the assumed role's session name. Default: godax-<user>.
 //   - ECR_ROLE_DURATION: the role session's length, 15m to 12h (a Go duration, or seconds). Default: 15m.
@@ -255,8 +243,6 @@ func Demo(ctx context.Context) error {
 //
 // # Environment
 //
-// Generated from scripts/settings by go generate; edit it there.
-//
 //   - GODAX_STATE_DIR: the state folder: the sandbox, the push record. Default: .godax at the module root.
 //   - TEST_FLAGS: extra flags for go test, e.g. -short or -run Login -v. Default: none.
 //   - CI: true gives plain output: no colour, plain build progress; integration tests fail instead of skipping without the sandbox. Default: unset.
@@ -269,8 +255,6 @@ func Test(ctx context.Context) error { return scripts.Test(ctx) }
 //
 // # Environment
 //
-// Generated from scripts/settings by go generate; edit it there.
-//
 //   - GODAX_STATE_DIR: the state folder: the sandbox, the push record. Default: .godax at the module root.
 //   - BENCH_RUNS: rounds of each measured variant. Default: 10.
 func Bench(ctx context.Context) error { return scripts.Bench(ctx) }
@@ -281,8 +265,6 @@ func Bench(ctx context.Context) error { return scripts.Bench(ctx) }
 // the targets on every call.
 //
 // # Environment
-//
-// Generated from scripts/settings by go generate; edit it there.
 //
 //   - GOBIN: where install puts the binaries. Default: go env GOBIN, else $(go env GOPATH)/bin.
 func Install(ctx context.Context) error { return scripts.Install(ctx) }
@@ -295,8 +277,6 @@ type Sandbox mg.Namespace
 //
 // # Environment
 //
-// Generated from scripts/settings by go generate; edit it there.
-//
 //   - GODAX_STATE_DIR: the state folder: the sandbox, the push record. Default: .godax at the module root.
 func (Sandbox) Up(ctx context.Context) error {
 	_, err := sandbox.Up(ctx)
@@ -307,8 +287,6 @@ func (Sandbox) Up(ctx context.Context) error {
 //
 // # Environment
 //
-// Generated from scripts/settings by go generate; edit it there.
-//
 //   - GODAX_STATE_DIR: the state folder: the sandbox, the push record. Default: .godax at the module root.
 func (Sandbox) Down(ctx context.Context) error { return sandbox.Down(ctx) }
 
@@ -317,8 +295,6 @@ func (Sandbox) Down(ctx context.Context) error { return sandbox.Down(ctx) }
 // Use it as: eval "$(go run mage.go sandbox:env)"
 //
 // # Environment
-//
-// Generated from scripts/settings by go generate; edit it there.
 //
 //   - GODAX_STATE_DIR: the state folder: the sandbox, the push record. Default: .godax at the module root.
 func (Sandbox) Env(ctx context.Context) error {

@@ -17,7 +17,9 @@ import (
 // which runs to the comment's end.
 const EnvironmentHeading = "# Environment"
 
-// generatedNote opens every generated block, saying where it comes from.
+// generatedNote opens every generated README table, saying where it comes
+// from. The generated part of -h has none: users read it, and magefile.go
+// says so above its imports.
 const generatedNote = "Generated from scripts/settings by go generate; edit it there."
 
 // Decl is a target as a magefile declares it.
@@ -111,7 +113,7 @@ func lowerFirst(s string) string {
 // HelpLines returns the generated "# Environment" part of target's doc
 // comment, without the comment marks.
 func HelpLines(target string) []string {
-	lines := []string{EnvironmentHeading, "", generatedNote, ""}
+	lines := []string{EnvironmentHeading, ""}
 	vars := For(target)
 	if len(vars) == 0 {
 		return append(lines, "None.")
