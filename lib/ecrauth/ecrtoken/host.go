@@ -2,10 +2,8 @@ package ecrtoken
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/godax/godax/lib/awsauth"
 	"github.com/godax/godax/lib/ecrauth/credhelper"
@@ -50,12 +48,33 @@ var domainPartitions = map[string][]string{
 	"csp.hci.ic.gov":              {"aws-iso-f"},
 }
 
-// hostRe is compiled on first use, not at init.
-var hostRe = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^([0-9]{12})\.(dkr\.ecr|dkr-ecr)(-fips)?\.([a-z0-9-]+)\.` +
-		`(amazonaws\.com\.cn|amazonaws\.com|on\.amazonwebservices\.com\.cn|on\.aws|amazonaws\.eu|` +
-		`c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$`)
-})
+// hostParts is the form ACCOUNT.dkr.ecr[-fips].REGION.DOMAIN (dkr-ecr for
+// dual-stack) split into its parts, with ok false for any other host.
+// It is a few string cuts rather than a regular expression: the credential
+// helper's fetcher parses one host per run, and compiling the pattern
+// cost more than the rest of the parse.
+func hostParts(h string) (account, service, region, domain string, fips, ok bool) {
+	account, rest, _ := strings.Cut(h, ".")
+	if len(account) != 12 || strings.Trim(account, "0123456789") != "" {
+		return "", "", "", "", false, false
+	}
+	switch {
+	case strings.HasPrefix(rest, "dkr.ecr"), strings.HasPrefix(rest, "dkr-ecr"):
+		service, rest = rest[:len("dkr.ecr")], rest[len("dkr.ecr"):]
+	default:
+		return "", "", "", "", false, false
+	}
+	rest, fips = strings.CutPrefix(rest, "-fips")
+	rest, dot := strings.CutPrefix(rest, ".")
+	region, domain, _ = strings.Cut(rest, ".")
+	if !dot || region == "" || strings.Trim(region, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+		return "", "", "", "", false, false
+	}
+	if _, known := domainPartitions[domain]; !known {
+		return "", "", "", "", false, false
+	}
+	return account, service, region, domain, fips, true
+}
 
 // TrimHost returns the host of s, which may be a bare host or a URL such
 // as a token's proxy endpoint ("https://HOST"), without a trailing slash,
@@ -72,14 +91,13 @@ func ParseHost(host string) (Registry, error) {
 	if h == PublicHost {
 		return Registry{Host: h, Region: PublicRegion, Partition: "aws", Public: true}, nil
 	}
-	m := hostRe().FindStringSubmatch(h)
-	if m == nil {
+	account, service, region, domain, fips, ok := hostParts(h)
+	if !ok {
 		return Registry{}, fmt.Errorf("%q is not an ECR registry host (want ACCOUNT.dkr.ecr.REGION.amazonaws.com or a variant)", host)
 	}
-	r := Registry{Host: h, Account: m[1], FIPS: m[3] != "", Region: m[4], DualStack: m[2] == "dkr-ecr"}
-	domain := m[5]
+	r := Registry{Host: h, Account: account, FIPS: fips, Region: region, DualStack: service == "dkr-ecr"}
 	if r.DualStack != strings.HasPrefix(domain, "on.") {
-		return Registry{}, fmt.Errorf("%q is not an ECR registry host: %s goes with %s", host, m[2], dualStackHint(r.DualStack))
+		return Registry{}, fmt.Errorf("%q is not an ECR registry host: %s goes with %s", host, service, dualStackHint(r.DualStack))
 	}
 	if !awsauth.ValidRegion(r.Region) {
 		return Registry{}, fmt.Errorf("%q: %q is not a region name", host, r.Region)
