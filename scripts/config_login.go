@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/godax/godax/lib/awsauth"
+	"github.com/godax/godax/lib/awsauth/mfaprompt"
 	"github.com/godax/godax/lib/container"
 	"github.com/godax/godax/lib/ecrauth"
 )
@@ -198,6 +199,9 @@ func readRole(env func(string) string, s LoginSettings) (*awsauth.Role, error) {
 		SessionName: env("ECR_ROLE_SESSION_NAME"),
 		ExternalID:  env("ECR_ROLE_EXTERNAL_ID"),
 		MFASerial:   env("ECR_ROLE_MFA_SERIAL"),
+	}
+	if r.MFASerial != "" {
+		r.TokenCode = mfaprompt.TokenCode(r.MFASerial)
 	}
 	if strings.HasPrefix(v, "arn:") {
 		partition, _, _, err := awsauth.ParseRoleARN(v)

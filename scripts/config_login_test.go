@@ -1,6 +1,7 @@
 package scripts
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/godax/godax/lib/awsauth"
 	"github.com/godax/godax/lib/container"
+	"github.com/godax/godax/lib/dax"
 )
 
 // envOf turns a map into a getenv function.
@@ -135,5 +137,25 @@ func TestReadLoginSettings_WarnsAboutRegionsMissingFromTheTable(t *testing.T) {
 	}
 	if len(got.Warnings) != 3 || !strings.Contains(got.Warnings[0], `region "us-east-9" is not in godax's table`) {
 		t.Errorf("warnings %q, want one per unknown region", got.Warnings)
+	}
+}
+
+func TestReadLoginSettings_AsksForTheMFACodeOnTheTerminal(t *testing.T) {
+	t.Setenv("CI", "true") // the prompt then fails at once instead of waiting
+	serial := "arn:aws:iam::111122223333:mfa/me"
+	got, err := ReadLoginSettings(envOf(map[string]string{
+		"AWS_REGION": "us-east-1", "ECR_ROLE": "arn:aws:iam::111122223333:role/deployer", "ECR_ROLE_MFA_SERIAL": serial,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Role == nil || got.Role.MFASerial != serial || got.Role.TokenCode == nil {
+		t.Fatalf("Role = %+v, want MFA device %s with a TokenCode", got.Role, serial)
+	}
+	if err := got.Role.Validate("us-east-1"); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+	if _, err := got.Role.TokenCode(); !errors.Is(err, dax.ErrNoTerminal) {
+		t.Errorf("TokenCode() error = %v, want the terminal prompt's dax.ErrNoTerminal", err)
 	}
 }

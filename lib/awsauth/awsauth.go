@@ -20,8 +20,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
-
-	"github.com/godax/godax/lib/dax"
 )
 
 // DefaultCredentialTimeout bounds one retrieval of credentials when
@@ -35,9 +33,10 @@ const (
 	MaxRoleDuration = 12 * time.Hour
 )
 
-// mfaPromptTimeout is added to the credential timeout when an MFA code
-// has to be typed in.
-const mfaPromptTimeout = 2 * time.Minute
+// MFACodeTimeout is how long a role with an MFA device gives its
+// [Role.TokenCode] to return a code, on top of the credential timeout:
+// time for a person to type one in.
+const MFACodeTimeout = 2 * time.Minute
 
 // Options configures [Load]. The zero value loads the SDK's default
 // configuration unchanged, apart from the bounded credential retrieval.
@@ -76,8 +75,9 @@ type Role struct {
 	// MFASerial is the ARN or serial number of the MFA device; when set,
 	// TokenCode is asked for the current code. Default: none.
 	MFASerial string
-	// TokenCode returns the current MFA code. Default: a prompt on the
-	// terminal ([TerminalTokenCode]).
+	// TokenCode returns the current MFA code; it is required with
+	// MFASerial. TokenCode of package lib/awsauth/mfaprompt asks for it
+	// on the terminal. Default: none.
 	TokenCode func() (string, error)
 }
 
@@ -157,8 +157,9 @@ func (r Role) AssumedRoleARN(region string) (string, error) {
 }
 
 // Validate checks the role's settings without any network work: the ARN
-// (or account and name), the session name, the duration and the external
-// ID. region is the configured region, used when the ARN is built.
+// (or account and name), the session name, the duration, the external ID,
+// and that an MFA device comes with a TokenCode. region is the configured
+// region, used when the ARN is built.
 func (r Role) Validate(region string) error {
 	if _, err := r.ResolveARN(region); err != nil {
 		return err
@@ -174,6 +175,9 @@ func (r Role) Validate(region string) error {
 	}
 	if r.ExternalID != "" && !ValidExternalID(r.ExternalID) {
 		return errors.New("role external id is not valid (2 to 1224 of letters, digits and +=,.@:/_-)")
+	}
+	if r.MFASerial != "" && r.TokenCode == nil {
+		return fmt.Errorf("role with MFA device %s has no TokenCode to ask for the code (mfaprompt.TokenCode asks on the terminal)", r.MFASerial)
 	}
 	return nil
 }
@@ -198,21 +202,6 @@ func DefaultSessionName() string {
 		clean = clean[:64]
 	}
 	return string(clean)
-}
-
-// TerminalTokenCode asks for the MFA code of serial on the terminal, with
-// [dax.Prompt], even when standard input is piped. It fails at once when
-// there is no terminal or CI is true, and gives up after two minutes.
-func TerminalTokenCode(serial string) func() (string, error) {
-	return func() (string, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), mfaPromptTimeout)
-		defer cancel()
-		code, err := dax.Prompt(ctx, "MFA code for "+serial+":")
-		if err != nil {
-			return "", fmt.Errorf("MFA device %s needs a code: %w", serial, err)
-		}
-		return strings.TrimSpace(code), nil
-	}
 }
 
 // Load returns the SDK's default configuration (environment, shared
@@ -291,10 +280,7 @@ func assumeRole(cfg aws.Config, r Role, timeout time.Duration) (aws.Config, erro
 	}
 	roleTimeout := timeout
 	if r.MFASerial != "" {
-		if r.TokenCode == nil {
-			r.TokenCode = TerminalTokenCode(r.MFASerial)
-		}
-		roleTimeout += mfaPromptTimeout
+		roleTimeout += MFACodeTimeout
 	}
 	provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), arn, func(ao *stscreds.AssumeRoleOptions) {
 		ao.RoleSessionName = r.SessionName

@@ -68,6 +68,7 @@ func TestRole_ValidateRejectsWhatSTSWould(t *testing.T) {
 		"long session":    {awsauth.Role{ARN: arn, SessionName: strings.Repeat("s", 65)}, "session name"},
 		"bad session":     {awsauth.Role{ARN: arn, SessionName: "a b"}, "session name"},
 		"bad external id": {awsauth.Role{ARN: arn, ExternalID: "a b"}, "external id"},
+		"MFA, no code":    {awsauth.Role{ARN: arn, MFASerial: "arn:aws:iam::111122223333:mfa/me"}, "no TokenCode"},
 	}
 	for name, tt := range tests {
 		err := tt.role.Validate("us-east-1")

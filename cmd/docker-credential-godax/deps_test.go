@@ -1,0 +1,31 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestPrograms_LinkOnlyWhatTheirPathNeeds keeps each program's start cheap:
+// package init runs for everything linked, used or not. The helper serves
+// a warm get, so it links no AWS SDK and no regexp package; the fetcher
+// serves a cold get, so it links no command runner, shell or jq.
+func TestPrograms_LinkOnlyWhatTheirPathNeeds(t *testing.T) {
+	t.Parallel()
+	for pkg, banned := range map[string][]string{
+		".":                  {"github.com/aws/", "github.com/godax/godax/lib/dax", "regexp"},
+		"../godax-ecr-token": {"github.com/godax/godax/lib/dax", "mvdan.cc/sh/", "github.com/itchyny/gojq", "github.com/bitfield/script"},
+	} {
+		out, err := exec.Command("go", "list", "-deps", pkg).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", pkg, err)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, b := range banned {
+				if dep == b || strings.HasPrefix(dep, strings.TrimSuffix(b, "/")+"/") {
+					t.Errorf("%s links %s", pkg, dep)
+				}
+			}
+		}
+	}
+}
