@@ -259,7 +259,7 @@ func Test(ctx context.Context) error { return scripts.Test(ctx) }
 //   - BENCH_RUNS: rounds of each measured variant. Default: 10.
 func Bench(ctx context.Context) error { return scripts.Bench(ctx) }
 
-// Install compiles the targets into GOBIN as godax, and installs the programs under cmd/.
+// Install compiles the targets into GOBIN as godax, and installs the programs under cmd/ without cgo.
 //
 // Then godax push runs at once, where go run mage.go push and mage relink
 // the targets on every call.

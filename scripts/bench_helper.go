@@ -25,15 +25,16 @@ const ecrLoginHelperModule = "github.com/awslabs/amazon-ecr-credential-helper/ec
 // benchHelper compares, side by side in one run on the sandbox,
 // docker-credential-godax's warm get with a hello-world Go program, its
 // cold get with amazon-ecr-credential-helper's (both with the sandbox's
-// base keys and their caches off) and with the fetcher alone (the
+// base keys and their caches off; ecr-login built by its install line,
+// and again without cgo as ours are) and with the fetcher alone (the
 // program a cold get hands over to), and `docker pull` of an up-to-date
 // image through the helper with the same pull after a `docker login`. It
-// prints medians and the four ratios. env is
+// prints medians and the five ratios. env is
 // the sandbox child environment of [Bench]; tmp a scratch folder it owns.
 func benchHelper(ctx context.Context, w io.Writer, st *sandbox.State, root, tmp string, env []string, runs int) error {
 	bin := filepath.Join(tmp, "bin")
 	dax.Step("bench: building cmd/..., a hello-world program and %s", filepath.Base(strings.Split(ecrLoginHelperModule, "@")[0]))
-	if err := dax.Cmd("go build -o %s ./cmd/...", bin+string(os.PathSeparator)).Dir(root).Timeout(10 * time.Minute).Run(ctx); err != nil {
+	if err := withCmdBuildEnv(dax.Cmd("go build -o %s ./cmd/...", bin+string(os.PathSeparator))).Dir(root).Timeout(10 * time.Minute).Run(ctx); err != nil {
 		return err
 	}
 	helloDir := filepath.Join(tmp, "hello")
@@ -47,8 +48,15 @@ func benchHelper(ctx context.Context, w io.Writer, st *sandbox.State, root, tmp 
 	if err := dax.Cmd("go build -o %s main.go", hello).Dir(helloDir).Env("GO111MODULE", "off").Timeout(5 * time.Minute).Run(ctx); err != nil {
 		return err
 	}
-	if err := dax.Cmd("go install %s", ecrLoginHelperModule).Env("GOBIN", bin).Dir(tmp).Timeout(10 * time.Minute).Run(ctx); err != nil {
-		return fmt.Errorf("install amazon-ecr-credential-helper: %w", err)
+	// ecr-login as its install line builds it, and built as ours are.
+	staticBin := filepath.Join(tmp, "bin-nocgo")
+	for _, c := range []dax.Command{
+		dax.Cmd("go install %s", ecrLoginHelperModule).Env("GOBIN", bin),
+		withCmdBuildEnv(dax.Cmd("go install %s", ecrLoginHelperModule)).Env("GOBIN", staticBin),
+	} {
+		if err := c.Dir(tmp).Timeout(10 * time.Minute).Run(ctx); err != nil {
+			return fmt.Errorf("install amazon-ecr-credential-helper: %w", err)
+		}
 	}
 
 	// The same caller for both cold gets: the sandbox's base keys, no role.
@@ -125,6 +133,9 @@ func benchHelper(ctx context.Context, w io.Writer, st *sandbox.State, root, tmp 
 		{name: "docker-credential-ecr-login get, cold", cmd: func(ctx context.Context) *exec.Cmd {
 			return command(ctx, ecrLoginEnv, ecrHost, filepath.Join(bin, "docker-credential-ecr-login"), "get")
 		}},
+		{name: "docker-credential-ecr-login get, cold, built without cgo", cmd: func(ctx context.Context) *exec.Cmd {
+			return command(ctx, ecrLoginEnv, ecrHost, filepath.Join(staticBin, "docker-credential-ecr-login"), "get")
+		}},
 		// The process a cold get hands over to, started directly with the
 		// settings the helper gives it: the get without the helper's start.
 		{name: "godax-ecr-token get (the fetcher alone), cold", cmd: func(ctx context.Context) *exec.Cmd {
@@ -156,9 +167,13 @@ func printHelperBench(w io.Writer, runs int, r []benchResult) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	warm, cold := ratio(r[1].median(), r[0].median()), ratio(r[2].median(), r[3].median())
-	_, err := fmt.Fprintf(w, "helper warm get / hello-world: %.2f\nhelper cold get / ecr-login cold get: %.2f\nfetcher alone / ecr-login cold get: %.2f\ndocker pull through the helper / after docker login: %.2f\n",
-		warm, cold, ratio(r[4].median(), r[3].median()), ratio(r[6].median(), r[5].median()))
+	_, err := fmt.Fprintf(w, "helper warm get / hello-world: %.2f\n"+
+		"helper cold get / ecr-login cold get: %.2f\n"+
+		"helper cold get / ecr-login cold get, both built without cgo: %.2f\n"+
+		"fetcher alone / ecr-login cold get: %.2f\n"+
+		"docker pull through the helper / after docker login: %.2f\n",
+		ratio(r[1].median(), r[0].median()), ratio(r[2].median(), r[3].median()), ratio(r[2].median(), r[4].median()),
+		ratio(r[5].median(), r[3].median()), ratio(r[7].median(), r[6].median()))
 	return err
 }
 

@@ -48,7 +48,7 @@ func TestPrintHelperBench_ShowsTheRatiosAndNoGoals(t *testing.T) {
 	t.Parallel()
 	results := []benchResult{
 		res("hello", 10, 10, 10), res("warm", 30, 30, 30), res("cold", 120, 120, 120),
-		res("ecr-login", 60, 60, 60), res("fetcher", 60, 60, 60),
+		res("ecr-login", 60, 60, 60), res("ecr-login without cgo", 48, 48, 48), res("fetcher", 60, 60, 60),
 		res("pull after login", 100, 100, 100), res("pull through helper", 125, 125, 125),
 	}
 	var out strings.Builder
@@ -59,6 +59,7 @@ func TestPrintHelperBench_ShowsTheRatiosAndNoGoals(t *testing.T) {
 	for _, want := range []string{
 		"helper warm get / hello-world: 3.00",
 		"helper cold get / ecr-login cold get: 2.00",
+		"helper cold get / ecr-login cold get, both built without cgo: 2.50",
 		"fetcher alone / ecr-login cold get: 1.00",
 		"docker pull through the helper / after docker login: 1.25",
 	} {
