@@ -5,7 +5,8 @@
 //	{"credHelpers": {"111122223333.dkr.ecr.eu-west-1.amazonaws.com": "godax"}}
 //
 // get answers the user name and token, from a cache while the token is
-// within half its life, else from godax-ecr-token (installed alongside);
+// within half its life, else from godax-ecr-token (godax-ecr-public-token
+// for public.ecr.aws), installed alongside;
 // list names the hosts it holds tokens for; erase drops one; store is
 // refused. It links the standard library only, so a cached get costs
 // about what starting a hello-world program does.

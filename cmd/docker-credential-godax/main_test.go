@@ -49,6 +49,10 @@ func newFakeECR(t *testing.T) *fakeECR {
 			_, _ = w.Write([]byte(`{"__type":"AccessDeniedException","message":"not for you"}`))
 			return
 		}
+		if strings.HasPrefix(r.Header.Get("X-Amz-Target"), "SpencerFrontendService.") { // ECR Public
+			_, _ = w.Write([]byte(`{"authorizationData":{"authorizationToken":"` + token + `","expiresAt":4102444800}}`))
+			return
+		}
 		_, _ = w.Write([]byte(`{"authorizationData":[{"authorizationToken":"` + token + `","expiresAt":4102444800,"proxyEndpoint":"https://` + ecrHost + `"}]}`))
 	}))
 	t.Cleanup(f.Close)
@@ -106,12 +110,18 @@ func env(f *fakeECR, dir string, extra ...string) []string {
 	}, extra...)
 }
 
-// get runs `docker-credential-godax get` as Docker does; the fake records
-// the program the process runs when the call reaches it.
+// get runs `docker-credential-godax get` for ecrHost as Docker does; the
+// fake records the program the process runs when the call reaches it.
 func get(t *testing.T, f *fakeECR, environ []string) (stdout string, err error) {
 	t.Helper()
+	return getHost(t, f, environ, ecrHost)
+}
+
+// getHost is get for host.
+func getHost(t *testing.T, f *fakeECR, environ []string, host string) (stdout string, err error) {
+	t.Helper()
 	cmd := exec.Command(filepath.Join(build(t), "docker-credential-godax"), "get")
-	cmd.Env, cmd.Stdin = environ, strings.NewReader("https://"+ecrHost+"\n")
+	cmd.Env, cmd.Stdin = environ, strings.NewReader("https://"+host+"\n")
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	f.mu.Lock()
@@ -248,5 +258,48 @@ func TestFetcher_AnswersARequestOnStdinAsJSON(t *testing.T) {
 	}
 	if files := cached(t, dir); len(files) != 0 {
 		t.Errorf("cache holds %v, want nothing: the helper caches in this mode", files)
+	}
+}
+
+func TestGet_ForECRPublicTheFetcherOfPublicTokensTakesOver(t *testing.T) {
+	t.Parallel()
+	f, dir := newFakeECR(t), t.TempDir()
+	out, err := getHost(t, f, env(f, dir), "public.ecr.aws")
+	if err != nil {
+		t.Fatalf("get: %v: %s", err, out)
+	}
+	want := `{"ServerURL":"https://public.ecr.aws","Username":"AWS","Secret":"test-token-1"}` + "\n"
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Errorf("answer (-want +got):\n%s", diff)
+	}
+	targets, exes := f.calls()
+	if diff := cmp.Diff([]string{"SpencerFrontendService.GetAuthorizationToken"}, targets); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	if runtime.GOOS == "linux" {
+		if diff := cmp.Diff([]string{"godax-ecr-public-token"}, exes); diff != "" {
+			t.Errorf("program of the helper's process during the call (-want +got):\n%s", diff)
+		}
+	}
+}
+
+func TestFetchers_RefuseTheOtherKindOfRegistryNamingItsFetcher(t *testing.T) {
+	t.Parallel()
+	f, dir := newFakeECR(t), t.TempDir()
+	for fetcher, tc := range map[string]struct{ host, want string }{
+		"godax-ecr-token":        {"public.ecr.aws", "come from godax-ecr-public-token"},
+		"godax-ecr-public-token": {ecrHost, "come from godax-ecr-token"},
+	} {
+		cmd := exec.Command(filepath.Join(build(t), fetcher))
+		cmd.Env, cmd.Stdin = env(f, dir), strings.NewReader(`{"host":"`+tc.host+`"}`)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err == nil || len(out) != 0 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%s for %s: %v, stdout %q, stderr %q; want a failure saying its tokens %s", fetcher, tc.host, err, out, stderr.String(), tc.want)
+		}
+	}
+	if targets, _ := f.calls(); len(targets) != 0 {
+		t.Errorf("calls to ECR: %v, want none", targets)
 	}
 }

@@ -1,7 +1,9 @@
-// Command godax-ecr-token gets ECR authorization tokens for
-// docker-credential-godax, which hands a get over to it on a cache miss.
-// It is a program of its own so that the helper's cached path links no
-// AWS SDK; it links the SDK and package ecrtoken, not the command runner.
+// Command godax-ecr-token gets the ECR authorization tokens of private
+// registries for docker-credential-godax, which hands a get over to it on
+// a cache miss. It is a program of its own so that the helper's cached
+// path links no AWS SDK; it links the SDK's ECR client and package
+// ecrtoken, and neither the command runner nor the ECR Public client
+// (public.ecr.aws is godax-ecr-public-token's).
 //
 // Run as `godax-ecr-token get SERVERURL` (how the helper replaces itself
 // with it on Unix), it serves that get as the helper would: it takes the
@@ -15,43 +17,8 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"os"
-	"strings"
-
-	"github.com/docker/docker-credential-helpers/credentials"
-
 	"github.com/godax/godax/lib/ecrauth/credhelper"
 	"github.com/godax/godax/lib/ecrauth/ecrtoken"
 )
 
-func main() {
-	if len(os.Args) == 3 && os.Args[1] == credhelper.HandoffAction {
-		h := credhelper.New(credhelper.Options{Fetch: ecrtoken.Fetch})
-		if err := credentials.Get(h, strings.NewReader(os.Args[2]), os.Stdout); err != nil {
-			fmt.Fprintln(os.Stdout, err)
-			os.Exit(1)
-		}
-		return
-	}
-	var req credhelper.Request
-	if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
-		fail(fmt.Errorf("godax-ecr-token: read the request on stdin: %w", err))
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), credhelper.DefaultFetchTimeout)
-	defer cancel()
-	resp, err := ecrtoken.Fetch(ctx, req)
-	if err != nil {
-		fail(err)
-	}
-	if err := json.NewEncoder(os.Stdout).Encode(resp); err != nil {
-		fail(fmt.Errorf("godax-ecr-token: %w", err))
-	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, err)
-	os.Exit(1)
-}
+func main() { credhelper.ServeFetcher(ecrtoken.Fetch) }

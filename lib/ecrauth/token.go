@@ -8,6 +8,7 @@ import (
 
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/ecrauth/ecrtoken"
+	"github.com/godax/godax/lib/ecrauth/ecrtoken/publictoken"
 )
 
 // The token calls live in package [ecrtoken], which links no runner and
@@ -29,8 +30,8 @@ const PublicRegion = ecrtoken.PublicRegion
 type (
 	// TokenGetter is the part of the ECR client [GetToken] uses: [ecrtoken.TokenGetter].
 	TokenGetter = ecrtoken.TokenGetter
-	// PublicTokenGetter is the part of the ECR Public client [GetPublicToken] uses: [ecrtoken.PublicTokenGetter].
-	PublicTokenGetter = ecrtoken.PublicTokenGetter
+	// PublicTokenGetter is the part of the ECR Public client [GetPublicToken] uses: [publictoken.TokenGetter].
+	PublicTokenGetter = publictoken.TokenGetter
 	// Scope names the account and region a token is asked for: [ecrtoken.Scope].
 	Scope = ecrtoken.Scope
 	// TokenError is a failed or unusable GetAuthorizationToken answer: [ecrtoken.TokenError].
@@ -82,9 +83,9 @@ func DecodeToken(out *ecr.GetAuthorizationTokenOutput, scope Scope, requested ti
 
 // GetPublicToken asks ECR Public for an authorization token and decodes
 // it; c must call region [PublicRegion]. Host is [PublicHost]. It is
-// [ecrtoken.GetPublicToken] with the password as a [dax.Secret].
+// [publictoken.GetToken] with the password as a [dax.Secret].
 func GetPublicToken(ctx context.Context, c PublicTokenGetter, now func() time.Time) (Token, error) {
-	return secret(ecrtoken.GetPublicToken(ctx, c, now))
+	return secret(publictoken.GetToken(ctx, c, now))
 }
 
 // ExplainError turns a failed GetAuthorizationToken call's err into a

@@ -124,7 +124,7 @@ func Lookup(cfg Config, getenv func(string) string, host string) (r Registry, ok
 // form ACCOUNT.dkr-ecr..., or public.ecr.aws. ecrauth.ParseHost checks it
 // fully, in the fetcher.
 func IsECRHost(host string) bool {
-	if host == "public.ecr.aws" {
+	if host == publicHost {
 		return true
 	}
 	acct, rest, ok := strings.Cut(host, ".")
@@ -138,6 +138,9 @@ func IsECRHost(host string) bool {
 	}
 	return false
 }
+
+// publicHost is ECR Public's registry host.
+const publicHost = "public.ecr.aws"
 
 // TrimHost returns the host of s, which may be a bare host or a URL such
 // as "https://HOST/v2/", lower-cased.

@@ -6,9 +6,10 @@
 //	credentials.Serve(credhelper.New(credhelper.Options{}))
 //
 // A warm get reads one small file and links no AWS SDK, so it starts as
-// fast as a hello-world program; the SDK lives in the fetcher,
-// godax-ecr-token. On a miss on Unix the helper replaces itself with the
-// fetcher (`godax-ecr-token get SERVERURL`, see [HandoffAction]), which
+// fast as a hello-world program; the SDK lives in the fetchers,
+// godax-ecr-token, and godax-ecr-public-token for public.ecr.aws. On a
+// miss on Unix the helper replaces itself with the fetcher
+// (`godax-ecr-token get SERVERURL`, see [HandoffAction]), which
 // serves the get with this package and answers Docker itself: one
 // program start, not two. Elsewhere the helper runs it with a [Request]
 // on its stdin and reads a [Response] on its stdout ([RunFetcher]). The

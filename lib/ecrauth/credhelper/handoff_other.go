@@ -4,4 +4,4 @@ package credhelper
 
 // handoff is nil where a process cannot replace itself: the helper runs
 // the fetcher and waits ([RunFetcher]).
-var handoff func(serverURL string) error
+var handoff func(serverURL, fetcher string) error

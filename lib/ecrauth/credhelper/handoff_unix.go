@@ -8,11 +8,11 @@ import (
 	"syscall"
 )
 
-// handoff replaces this process with the fetcher, which serves the get
-// itself: one program start on a miss instead of two, and nothing to
-// pass back. It returns only when the fetcher cannot be run.
-func handoff(serverURL string) error {
-	path, err := fetcherPath()
+// handoff replaces this process with the program named fetcher, which
+// serves the get itself: one program start on a miss instead of two, and
+// nothing to pass back. It returns only when the fetcher cannot be run.
+func handoff(serverURL, fetcher string) error {
+	path, err := fetcherPath(fetcher)
 	if err != nil {
 		return err
 	}

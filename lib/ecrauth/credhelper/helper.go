@@ -18,8 +18,14 @@ import (
 	"github.com/godax/godax/lib/ecrauth/tokencache"
 )
 
-// FetcherName is the program that gets a token on a cache miss.
-const FetcherName = "godax-ecr-token"
+// FetcherName is the program that gets a private registry's token on a
+// cache miss, and PublicFetcherName the one that gets ECR Public's. They
+// are two programs so that the first, which serves most misses, links no
+// ECR Public client: package init costs every start.
+const (
+	FetcherName       = "godax-ecr-token"
+	PublicFetcherName = "godax-ecr-public-token"
+)
 
 // HandoffAction is the fetcher's first argument when it takes over a
 // get: `godax-ecr-token get SERVERURL` serves that get as the helper
@@ -71,21 +77,21 @@ type Helper struct {
 	o Options
 	// handoff, when set, replaces this process with the fetcher on a
 	// miss; it returns only when that fails.
-	handoff func(serverURL string) error
+	handoff func(serverURL, fetcher string) error
 }
 
 var _ credentials.Helper = Helper{}
 
 // New returns a Helper with o's defaults filled in. With the default
 // Fetch, a miss on Unix replaces this process with the fetcher, run as
-// `godax-ecr-token get SERVERURL` ([HandoffAction]), which takes the
-// lock, gets the token, caches it and answers Docker itself; elsewhere
-// it runs [RunFetcher] and waits.
+// `godax-ecr-token get SERVERURL` ([HandoffAction]; [PublicFetcherName]
+// for ECR Public), which takes the lock, gets the token, caches it and
+// answers Docker itself; elsewhere it runs [RunFetcher] and waits.
 func New(o Options) Helper {
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
-	var h func(string) error
+	var h func(string, string) error
 	if o.Fetch == nil {
 		o.Fetch, h = RunFetcher, handoff
 	}
@@ -116,7 +122,7 @@ func (h Helper) Get(serverURL string) (string, string, error) {
 		}
 	}
 	if h.handoff != nil {
-		return "", "", h.handoff(serverURL)
+		return "", "", h.handoff(serverURL, fetcherFor(host, reg))
 	}
 	if !noCache {
 		ctx, cancel := context.WithTimeout(context.Background(), lockWait)
@@ -227,11 +233,13 @@ func isTrue(v string) bool {
 	return false
 }
 
-// RunFetcher runs the fetcher program with req on its stdin and reads its
-// answer. The fetcher is looked for next to this program first, then on
-// PATH. Its stderr, one line saying what went wrong, becomes the error.
+// RunFetcher runs the fetcher program for req's registry with req on its
+// stdin and reads its answer. The fetcher is looked for next to this
+// program first, then on PATH. Its stderr, one line saying what went
+// wrong, becomes the error.
 func RunFetcher(ctx context.Context, req Request) (Response, error) {
-	path, err := fetcherPath()
+	fetcher := fetcherFor(req.Host, req.Registry)
+	path, err := fetcherPath(fetcher)
 	if err != nil {
 		return Response{}, err
 	}
@@ -269,13 +277,13 @@ func RunFetcher(ctx context.Context, req Request) (Response, error) {
 			return Response{}, errors.New(msg)
 		}
 		if ctx.Err() != nil {
-			return Response{}, fmt.Errorf("%s: no token within %s", FetcherName, DefaultFetchTimeout)
+			return Response{}, fmt.Errorf("%s: no token within %s", fetcher, DefaultFetchTimeout)
 		}
-		return Response{}, fmt.Errorf("%s: %w", FetcherName, err)
+		return Response{}, fmt.Errorf("%s: %w", fetcher, err)
 	}
 	var resp Response
 	if err := json.Unmarshal(stdout, &resp); err != nil || resp.Secret == "" || resp.Username == "" {
-		return Response{}, fmt.Errorf("%s answered something other than a token", FetcherName)
+		return Response{}, fmt.Errorf("%s answered something other than a token", fetcher)
 	}
 	return resp, nil
 }
@@ -298,17 +306,31 @@ func pipeWith(data []byte) (*os.File, error) {
 	return r, nil
 }
 
-// fetcherPath finds the fetcher next to this program, else on PATH.
-func fetcherPath() (string, error) {
+// fetcherFor names the fetcher of host's token: [PublicFetcherName] when
+// its ECR host (r.ECR for an alias) is ECR Public's, else [FetcherName].
+func fetcherFor(host string, r Registry) string {
+	ecrHost := host
+	if r.ECR != "" {
+		ecrHost = r.ECR
+	}
+	if TrimHost(ecrHost) == publicHost {
+		return PublicFetcherName
+	}
+	return FetcherName
+}
+
+// fetcherPath finds the program named fetcher next to this program, else
+// on PATH.
+func fetcherPath(fetcher string) (string, error) {
 	if exe, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(exe), FetcherName+exeSuffix())
+		p := filepath.Join(filepath.Dir(exe), fetcher+exeSuffix())
 		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
 			return p, nil
 		}
 	}
-	p, err := exec.LookPath(FetcherName)
+	p, err := exec.LookPath(fetcher)
 	if err != nil {
-		return "", fmt.Errorf("%s is not next to docker-credential-godax nor on PATH: install both with `go install github.com/godax/godax/cmd/...@latest`", FetcherName)
+		return "", fmt.Errorf("%s is not next to docker-credential-godax nor on PATH: install them together with `CGO_ENABLED=0 go install github.com/godax/godax/cmd/...@latest`", fetcher)
 	}
 	return p, nil
 }
@@ -318,4 +340,45 @@ func exeSuffix() string {
 		return ".exe"
 	}
 	return ""
+}
+
+// ServeFetcher is the main of a fetcher program ([FetcherName],
+// [PublicFetcherName]); fetch gets the token.
+//
+// Run as `FETCHER get SERVERURL` (how the helper replaces itself with it
+// on Unix), it serves that get as the helper would: it takes the cache
+// lock, fetches the token, caches it and prints the protocol's answer on
+// stdout, or the protocol's one-line error with exit status 1.
+//
+// Run with no arguments (how [RunFetcher] runs it where a process cannot
+// replace itself), it reads a [Request] as JSON on stdin and writes a
+// [Response] as JSON on stdout; on failure it writes one line to stderr
+// and exits 1.
+func ServeFetcher(fetch func(ctx context.Context, req Request) (Response, error)) {
+	if len(os.Args) == 3 && os.Args[1] == HandoffAction {
+		h := New(Options{Fetch: fetch})
+		if err := credentials.Get(h, strings.NewReader(os.Args[2]), os.Stdout); err != nil {
+			fmt.Fprintln(os.Stdout, err)
+			os.Exit(1)
+		}
+		return
+	}
+	name := strings.TrimSuffix(filepath.Base(os.Args[0]), exeSuffix())
+	fail := func(err error) {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	var req Request
+	if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
+		fail(fmt.Errorf("%s: read the request on stdin: %w", name, err))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), DefaultFetchTimeout)
+	defer cancel()
+	resp, err := fetch(ctx, req)
+	if err != nil {
+		fail(err)
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(resp); err != nil {
+		fail(fmt.Errorf("%s: %w", name, err))
+	}
 }

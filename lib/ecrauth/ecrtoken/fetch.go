@@ -8,24 +8,42 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/aws/aws-sdk-go-v2/service/ecrpublic"
 
 	"github.com/godax/godax/lib/awsauth"
 	"github.com/godax/godax/lib/ecrauth/credhelper"
 )
 
-// Fetch gets a token as req describes, for the credential helper's
-// fetcher: it assumes the registry's role on top of the caller's
-// credentials, asks ECR (or ECR Public) for a token and decodes it. The
-// region and account default to those of the ECR host (req.Host, or the
-// registry's ECR field for an alias).
+// A Getter asks for a token with cfg, the caller's credentials with the
+// registry's role assumed, for scope. reg is what the registry's ECR host
+// says; it is the zero Registry when the host is not an ECR host (an
+// alias whose settings name the account and region).
+type Getter func(ctx context.Context, cfg aws.Config, reg Registry, scope Scope) (Token, error)
+
+// Fetch gets a token for a private registry as req describes: it is the
+// credential helper's fetcher, [FetchWith] and [GetToken]. A request for
+// ECR Public fails, naming the fetcher that serves it
+// ([credhelper.PublicFetcherName]).
+func Fetch(ctx context.Context, req credhelper.Request) (credhelper.Response, error) {
+	return FetchWith(ctx, req, func(ctx context.Context, cfg aws.Config, reg Registry, scope Scope) (Token, error) {
+		if reg.Public {
+			return Token{}, fmt.Errorf("%s: ECR Public's tokens come from %s, not %s", PublicHost, credhelper.PublicFetcherName, credhelper.FetcherName)
+		}
+		return GetToken(ctx, ecr.NewFromConfig(cfg), scope, time.Now)
+	})
+}
+
+// FetchWith gets a token as req describes, with get: it reads the
+// registry's settings, assumes its role on top of the caller's
+// credentials and calls get. The region and account default to those of
+// the ECR host (req.Host, or the registry's ECR field for an alias).
 //
 // # Error handling
 //
 // Bad settings are a one-line error naming the setting; AWS failures are
 // explained as [GetToken]'s are.
-func Fetch(ctx context.Context, req credhelper.Request) (credhelper.Response, error) {
+func FetchWith(ctx context.Context, req credhelper.Request, get Getter) (credhelper.Response, error) {
 	r := req.Registry
 	ecrHost := TrimHost(req.Host)
 	if r.ECR != "" {
@@ -55,12 +73,7 @@ func Fetch(ctx context.Context, req credhelper.Request) (credhelper.Response, er
 	if err != nil {
 		return credhelper.Response{}, err
 	}
-	var tok Token
-	if perr == nil && reg.Public {
-		tok, err = GetPublicToken(ctx, ecrpublic.NewFromConfig(cfg, func(o *ecrpublic.Options) { o.Region = PublicRegion }), time.Now)
-	} else {
-		tok, err = GetToken(ctx, ecr.NewFromConfig(cfg), Scope{Account: account, Region: cfg.Region}, time.Now)
-	}
+	tok, err := get(ctx, cfg, reg, Scope{Account: account, Region: cfg.Region})
 	if err != nil {
 		return credhelper.Response{}, err
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/aws/aws-sdk-go-v2/service/ecrpublic"
 	"github.com/aws/smithy-go"
 
 	"github.com/godax/godax/lib/awsauth"
@@ -28,15 +27,7 @@ type TokenGetter interface {
 	GetAuthorizationToken(ctx context.Context, in *ecr.GetAuthorizationTokenInput, optFns ...func(*ecr.Options)) (*ecr.GetAuthorizationTokenOutput, error)
 }
 
-// PublicTokenGetter is the part of the ECR Public client [GetPublicToken] uses.
-type PublicTokenGetter interface {
-	GetAuthorizationToken(ctx context.Context, in *ecrpublic.GetAuthorizationTokenInput, optFns ...func(*ecrpublic.Options)) (*ecrpublic.GetAuthorizationTokenOutput, error)
-}
-
-var (
-	_ TokenGetter       = (*ecr.Client)(nil)
-	_ PublicTokenGetter = (*ecrpublic.Client)(nil)
-)
+var _ TokenGetter = (*ecr.Client)(nil)
 
 // Token is a decoded ECR authorization token.
 type Token struct {
@@ -126,37 +117,29 @@ func DecodeToken(out *ecr.GetAuthorizationTokenOutput, scope Scope, requested ti
 	if d.AuthorizationToken == nil || d.ProxyEndpoint == nil || TrimHost(*d.ProxyEndpoint) == "" {
 		return Token{}, &TokenError{Scope: scope, Reason: "response lacks the token or the proxy endpoint"}
 	}
-	t, err := decode(*d.AuthorizationToken)
-	if err != nil {
-		return Token{}, &TokenError{Scope: scope, Reason: err.Error()}
-	}
-	t.Host = TrimHost(*d.ProxyEndpoint)
-	t.RequestedAt = requested
-	t.ExpiresAt = expiry(requested, d.ExpiresAt)
-	return t, nil
+	return Decode(*d.AuthorizationToken, TrimHost(*d.ProxyEndpoint), scope, requested, d.ExpiresAt)
 }
 
-// GetPublicToken asks ECR Public for an authorization token and decodes
-// it; c must call region [PublicRegion]. Host is [PublicHost].
-func GetPublicToken(ctx context.Context, c PublicTokenGetter, now func() time.Time) (Token, error) {
-	scope := Scope{Account: "public", Region: PublicRegion}
-	ctx, cancel := context.WithTimeout(ctx, DefaultCallTimeout)
-	defer cancel()
-	requested := now()
-	out, err := c.GetAuthorizationToken(ctx, &ecrpublic.GetAuthorizationTokenInput{})
+// Decode reads encoded, an authorization token for host asked for at
+// requested, into its user name and password: it is base64 of
+// "user:password", split on its first colon only, since a password may
+// contain colons. expires is the answer's expiry; when it is missing or
+// not after requested (emulators answer a fixed date in the past), the
+// token expires [TokenLifetime] after requested. Errors name scope, never
+// the token.
+func Decode(encoded, host string, scope Scope, requested time.Time, expires *time.Time) (Token, error) {
+	raw, err := base64.StdEncoding.DecodeString(encoded)
 	if err != nil {
-		return Token{}, ExplainError(scope, err)
+		return Token{}, &TokenError{Scope: scope, Reason: "authorization token is not valid base64"}
 	}
-	if out == nil || out.AuthorizationData == nil || out.AuthorizationData.AuthorizationToken == nil {
-		return Token{}, &TokenError{Scope: scope, Reason: "empty authorizationData in the response"}
+	user, pass, ok := strings.Cut(string(raw), ":")
+	if !ok || user == "" || pass == "" {
+		return Token{}, &TokenError{Scope: scope, Reason: "authorization token is not of the form user:password"}
 	}
-	t, err := decode(*out.AuthorizationData.AuthorizationToken)
-	if err != nil {
-		return Token{}, &TokenError{Scope: scope, Reason: err.Error()}
+	t := Token{Username: user, Password: pass, Host: host, RequestedAt: requested, ExpiresAt: requested.Add(TokenLifetime)}
+	if expires != nil && expires.After(requested) {
+		t.ExpiresAt = *expires
 	}
-	t.Host = PublicHost
-	t.RequestedAt = requested
-	t.ExpiresAt = expiry(requested, out.AuthorizationData.ExpiresAt)
 	return t, nil
 }
 
@@ -171,28 +154,4 @@ func ExplainError(scope Scope, err error) error {
 	var api smithy.APIError
 	denied := errors.As(err, &api) && strings.Contains(api.ErrorCode(), "AccessDenied")
 	return &TokenError{Scope: scope, AccessDenied: denied, Err: err}
-}
-
-// decode splits a base64 "user:password" token on its first colon only,
-// since a password may contain colons. Errors never include the token.
-func decode(token string) (Token, error) {
-	raw, err := base64.StdEncoding.DecodeString(token)
-	if err != nil {
-		return Token{}, errors.New("authorization token is not valid base64")
-	}
-	user, pass, ok := strings.Cut(string(raw), ":")
-	if !ok || user == "" || pass == "" {
-		return Token{}, errors.New("authorization token is not of the form user:password")
-	}
-	return Token{Username: user, Password: pass}, nil
-}
-
-// expiry is the token's expiry: exp, unless it is missing or not after
-// the request time (emulators answer a fixed date in the past), in which
-// case [TokenLifetime] from the request.
-func expiry(requested time.Time, exp *time.Time) time.Time {
-	if exp == nil || !exp.After(requested) {
-		return requested.Add(TokenLifetime)
-	}
-	return *exp
 }
