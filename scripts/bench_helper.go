@@ -139,7 +139,7 @@ func benchHelper(ctx context.Context, w io.Writer, st *sandbox.State, root, tmp 
 		// The process a cold get hands over to, started directly with the
 		// settings the helper gives it: the get without the helper's start.
 		{name: "godax-ecr-token get (the fetcher alone), cold", cmd: func(ctx context.Context) *exec.Cmd {
-			return command(ctx, append(slices.Clone(caller), "ECR_NO_CACHE=1", "GOGC=off", "GOMEMLIMIT=128MiB"), "",
+			return command(ctx, append(slices.Clone(caller), "ECR_NO_CACHE=1", "GOMAXPROCS=1"), "",
 				filepath.Join(bin, credhelper.FetcherName), credhelper.HandoffAction, ecrHost)
 		}},
 		{name: "docker pull (up to date), after docker login", cmd: func(ctx context.Context) *exec.Cmd {
