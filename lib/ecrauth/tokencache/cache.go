@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -45,9 +46,18 @@ type Key struct {
 	Endpoint string `json:"endpoint"`
 }
 
-// ID returns the entry's file name stem: a hash of every field.
+// ID returns the entry's file name stem: a hash of every field, each
+// prefixed with its length so that no two keys hash the same bytes. It is
+// not a hash of the key's JSON: a cached credential-helper get does little
+// else, and building encoding/json's encoder for the type was about a
+// fifth of that work.
 func (k Key) ID() string {
-	b, _ := json.Marshal(k) // a struct of strings always encodes
+	var b []byte
+	for _, f := range [...]string{k.Host, k.Region, k.Profile, k.Role, k.Identity, k.Endpoint} {
+		b = strconv.AppendInt(b, int64(len(f)), 10)
+		b = append(b, ':')
+		b = append(b, f...)
+	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
 }

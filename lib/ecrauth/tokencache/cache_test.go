@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -242,4 +243,35 @@ func ExampleCache() {
 	fmt.Println(ok, e.Fresh(now.Add(5*time.Hour)), e.Fresh(now.Add(7*time.Hour)), e.Expired(now.Add(13*time.Hour)))
 	// Output:
 	// true true false true
+}
+
+func TestKeyID_TellsKeysApartEvenWhenTheirFieldsJoinAlike(t *testing.T) {
+	t.Parallel()
+	keys := []tokencache.Key{
+		{},
+		{Host: "a", Region: "bc"},
+		{Host: "ab", Region: "c"},
+		{Host: "a:b"},
+		{Host: "1:a"},
+		{Region: "1:a"},
+		{Profile: "p"},
+		{Role: "p"},
+		{Identity: "p"},
+		{Endpoint: "p"},
+		{Host: "111122223333.dkr.ecr.eu-west-1.amazonaws.com", Region: "eu-west-1", Role: "arn:aws:iam::111122223333:role/r"},
+	}
+	seen := map[string]tokencache.Key{}
+	for _, k := range keys {
+		id := k.ID()
+		if len(id) != 32 || strings.Trim(id, "0123456789abcdef") != "" {
+			t.Errorf("%+v: ID %q, want 32 hex digits", k, id)
+		}
+		if other, dup := seen[id]; dup {
+			t.Errorf("%+v and %+v share the ID %s", k, other, id)
+		}
+		seen[id] = k
+		if again := k.ID(); again != id {
+			t.Errorf("%+v: ID %s, then %s", k, id, again)
+		}
+	}
 }
