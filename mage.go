@@ -10,8 +10,10 @@
 // user cache folder, under a name that hashes everything the build depends
 // on (go.mod, go.sum, the front end's sources and the Go version), and
 // says so while it does, since nothing else would print then. Later runs
-// start the compiled front end at once. It imports only the standard
-// library's basics (FNV rather than SHA-256 for the hash: crypto packages
+// start the compiled front end at once, and mark it used. A build removes
+// the front ends no run has used for a month (a checkout whose sources
+// differ has its own), so they do not pile up in the cache folder. It
+// imports only the standard library's basics (FNV rather than SHA-256 for the hash: crypto packages
 // take longer to compile on a cold build cache), so that it compiles
 // quickly itself.
 package main
@@ -27,6 +29,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // frontEnd is the front end's package, and the folders of this module
@@ -34,6 +37,11 @@ import (
 const frontEnd = "./scripts/internal/magerun"
 
 var frontEndSources = []string{"scripts/internal/magerun", "scripts/settings"}
+
+// unusedFor is how long a front end may go unused before a build of
+// another removes it. One removed while a checkout still needs it is
+// built again by its next run.
+const unusedFor = 30 * 24 * time.Hour
 
 func main() {
 	exe, err := frontEndPath()
@@ -45,8 +53,11 @@ func main() {
 		if err := build(exe); err != nil {
 			fail(err)
 		}
+		removeUnused(exe)
 	} else if err != nil {
 		fail(err)
+	} else {
+		_ = os.Chtimes(exe, time.Time{}, time.Now()) // used now; a zero time leaves the access time alone
 	}
 	cmd := exec.Command(exe, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
@@ -123,6 +134,21 @@ func build(exe string) error {
 		return errors.New("go build " + frontEnd + ": " + err.Error())
 	}
 	return os.Rename(tmp, exe)
+}
+
+// removeUnused removes the other front ends beside exe that no run has
+// used for [unusedFor]. It is best effort: one that cannot be removed
+// stays until the next build.
+func removeUnused(exe string) {
+	others, _ := filepath.Glob(filepath.Join(filepath.Dir(exe), "magerun-*"))
+	for _, p := range others {
+		if p == exe || strings.HasSuffix(p, ".tmp") {
+			continue
+		}
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > unusedFor {
+			_ = os.Remove(p)
+		}
+	}
 }
 
 func fail(err error) {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -139,6 +140,21 @@ func TestGoRunMage_SaysOnceThatItCompilesTheFrontEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := t.TempDir()
+	// Front ends of other sources: one unused for two months, which the
+	// build removes, and one used yesterday, which it keeps.
+	others := filepath.Join(cache, "godax")
+	if err := os.MkdirAll(others, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	unused, recent := filepath.Join(others, "magerun-0unused"), filepath.Join(others, "magerun-0recent")
+	for p, age := range map[string]time.Duration{unused: 60 * 24 * time.Hour, recent: 24 * time.Hour} {
+		if err := os.WriteFile(p, []byte("old front end"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, time.Time{}, time.Now().Add(-age)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	run := func() (string, string) {
 		var stdout, stderr strings.Builder
 		err := dax.Cmd("go run mage.go -l").Dir(root).Timeout(5*time.Minute).Env("XDG_CACHE_HOME", cache).Env("GOCACHE", gocache).
@@ -152,6 +168,12 @@ func TestGoRunMage_SaysOnceThatItCompilesTheFrontEnd(t *testing.T) {
 	out, first := run()
 	if !strings.Contains(first, notice) || !strings.Contains(out, "Targets:") {
 		t.Errorf("first run: stderr %q, want the notice; stdout %q, want the list", first, out)
+	}
+	if _, err := os.Stat(unused); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("front end unused for two months: %v, want it removed by the build", err)
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Errorf("front end used yesterday: %v, want it kept", err)
 	}
 	out, second := run()
 	if strings.Contains(second, notice) || !strings.Contains(out, "Targets:") {
