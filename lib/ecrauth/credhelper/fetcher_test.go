@@ -16,7 +16,7 @@ func TestFetcherFor_SendsECRPublicAndItsAliasesToThePublicFetcher(t *testing.T) 
 		{"mirror.example.com", Registry{ECR: "111122223333.dkr.ecr.eu-west-1.amazonaws.com"}, FetcherName},
 		{"127.0.0.1:5000", Registry{}, FetcherName},
 	} {
-		if got := fetcherFor(tc.host, tc.reg); got != tc.want {
+		if got := fetcherFor(Request{Host: tc.host, Registry: tc.reg}); got != tc.want {
 			t.Errorf("fetcherFor(%q, ECR %q) = %s, want %s", tc.host, tc.reg.ECR, got, tc.want)
 		}
 	}

@@ -47,6 +47,15 @@ type Request struct {
 	Registry Registry `json:"registry"`
 }
 
+// ECRHost is the ECR host whose token serves req: the registry's ECR
+// setting for an alias, else Host; bare and lower-cased.
+func (req Request) ECRHost() string {
+	if req.Registry.ECR != "" {
+		return TrimHost(req.Registry.ECR)
+	}
+	return TrimHost(req.Host)
+}
+
 // Response is the fetcher's answer, as JSON on its stdout.
 type Response struct {
 	// Username is the token's user name ("AWS").
@@ -122,7 +131,7 @@ func (h Helper) Get(serverURL string) (string, string, error) {
 		}
 	}
 	if h.handoff != nil {
-		return "", "", h.handoff(serverURL, fetcherFor(host, reg))
+		return "", "", h.handoff(serverURL, fetcherFor(Request{Host: host, Registry: reg}))
 	}
 	if !noCache {
 		ctx, cancel := context.WithTimeout(context.Background(), lockWait)
@@ -238,7 +247,7 @@ func isTrue(v string) bool {
 // program first, then on PATH. Its stderr, one line saying what went
 // wrong, becomes the error.
 func RunFetcher(ctx context.Context, req Request) (Response, error) {
-	fetcher := fetcherFor(req.Host, req.Registry)
+	fetcher := fetcherFor(req)
 	path, err := fetcherPath(fetcher)
 	if err != nil {
 		return Response{}, err
@@ -306,14 +315,10 @@ func pipeWith(data []byte) (*os.File, error) {
 	return r, nil
 }
 
-// fetcherFor names the fetcher of host's token: [PublicFetcherName] when
-// its ECR host (r.ECR for an alias) is ECR Public's, else [FetcherName].
-func fetcherFor(host string, r Registry) string {
-	ecrHost := host
-	if r.ECR != "" {
-		ecrHost = r.ECR
-	}
-	if TrimHost(ecrHost) == publicHost {
+// fetcherFor names the fetcher of req's token: [PublicFetcherName] when
+// its ECR host is ECR Public's, else [FetcherName].
+func fetcherFor(req Request) string {
+	if req.ECRHost() == publicHost {
 		return PublicFetcherName
 	}
 	return FetcherName

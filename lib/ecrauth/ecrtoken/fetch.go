@@ -45,11 +45,7 @@ func Fetch(ctx context.Context, req credhelper.Request) (credhelper.Response, er
 // explained as [GetToken]'s are.
 func FetchWith(ctx context.Context, req credhelper.Request, get Getter) (credhelper.Response, error) {
 	r := req.Registry
-	ecrHost := TrimHost(req.Host)
-	if r.ECR != "" {
-		ecrHost = TrimHost(r.ECR)
-	}
-	reg, perr := ParseHost(ecrHost)
+	reg, perr := ParseHost(req.ECRHost())
 	if r.ECR != "" && perr != nil {
 		return credhelper.Response{}, fmt.Errorf("%s: ecr: %w", req.Host, perr)
 	}
