@@ -13,16 +13,17 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/lambda v1.115.0
 	github.com/aws/aws-sdk-go-v2/service/sts v1.52.0
 	github.com/aws/smithy-go v1.28.9
-	github.com/bitfield/script v0.25.2
 	github.com/creack/pty v1.1.24
 	github.com/docker/docker-credential-helpers v0.9.13
+	github.com/godax/godax/lib/dax v0.0.0-00010101000000-000000000000
 	github.com/gofrs/flock v0.13.2
 	github.com/google/go-cmp v0.7.0
 	github.com/magefile/mage v1.17.2
 	golang.org/x/sync v0.25.0
-	golang.org/x/term v0.48.0
 	mvdan.cc/sh/v3 v3.14.1
 )
+
+require golang.org/x/term v0.48.0 // indirect
 
 require (
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.27 // indirect
@@ -35,7 +36,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/signin v1.13.1 // indirect
 	github.com/aws/aws-sdk-go-v2/service/sso v1.39.5 // indirect
 	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.44.5 // indirect
-	github.com/itchyny/gojq v0.12.13 // indirect
-	github.com/itchyny/timefmt-go v0.1.5 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 )
+
+replace github.com/godax/godax/lib/dax => ./lib/dax

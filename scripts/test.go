@@ -3,6 +3,7 @@ package scripts
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/godax/godax/lib/dax"
@@ -26,5 +27,13 @@ func Test(ctx context.Context) error {
 		return err
 	}
 	flags := strings.Fields(os.Getenv("TEST_FLAGS"))
-	return dax.Cmd("go test -race -count=1 %s ./...", flags).Dir(root).PrintCommand().Run(ctx)
+	// lib/dax and its script bridge are modules of their own, which the
+	// root's ./... does not reach.
+	for _, module := range []string{".", "lib/dax", "lib/dax/daxscript"} {
+		err := dax.Cmd("go test -race -count=1 %s ./...", flags).Dir(filepath.Join(root, module)).PrintCommand().Run(ctx)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

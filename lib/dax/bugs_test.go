@@ -139,7 +139,8 @@ func TestCommand_FailingStdinReaderFailsTheCommand(t *testing.T) {
 		t.Errorf("Text() = %q, want the input read before the failure", out)
 	}
 	// A failing command piped into another fails that one too.
-	producer := sh.Cmd("echo partial; exit 3").Pipe(ctx)
+	producer, pw := io.Pipe()
+	go func() { pw.CloseWithError(sh.Cmd("echo partial; exit 3").Stdout(pw).Run(ctx)) }()
 	_, err = sh.Cmd("cat").Stdin(producer).Text(ctx)
 	if err == nil || !strings.Contains(err.Error(), "exit status 3") {
 		t.Errorf("Text() error = %v, want the producer's exit status 3", err)

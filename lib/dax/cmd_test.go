@@ -143,7 +143,6 @@ func TestCmd_SinksReturnErrorForArgumentWithNULByte(t *testing.T) {
 		"Text": func() error { _, err := cmd.Text(ctx); return err },
 		"Code": func() error { _, err := cmd.Code(ctx); return err },
 		"JSON": func() error { var v any; return cmd.JSON(ctx, &v) },
-		"Pipe": func() error { _, err := cmd.Pipe(ctx).String(); return err },
 	}
 	for name, sink := range sinks {
 		err := sink()

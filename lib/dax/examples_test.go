@@ -294,12 +294,6 @@ func ExampleCommand_Code() {
 	// Output: 1 <nil>
 }
 
-func ExampleCommand_Pipe() {
-	n, err := dax.Cmd("printf 'app 1\\nweb 2\\napp 3\\n'").Pipe(context.Background()).Match("app").CountLines()
-	fmt.Println(n, err)
-	// Output: 2 <nil>
-}
-
 func ExampleCommandError() {
 	err := dax.Cmd("echo 'denied: access' >&2; exit 3").Quiet().Run(context.Background())
 	var cerr *dax.CommandError

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bitfield/script"
 	"mvdan.cc/sh/v3/interp"
 )
 
@@ -193,26 +192,6 @@ func (c Command) JSON(ctx context.Context, v any) error {
 // error, with the code -1.
 func (c Command) Code(ctx context.Context) (int, error) {
 	return c.NoThrow().run(ctx, sinkIO{})
-}
-
-// Pipe runs the command in the background and returns a bitfield/script
-// pipe reading its standard output. The command's error, if any, is the
-// pipe's error ([script.Pipe.Error]) once its output has been read, and
-// what the pipe's sinks return. Read the pipe to its end or
-// cancel ctx: until then, the command may be blocked writing.
-func (c Command) Pipe(ctx context.Context) *script.Pipe {
-	pr, pw := io.Pipe()
-	p := script.NewPipe().WithReader(pr)
-	go func() {
-		_, err := c.run(ctx, sinkIO{out: pw})
-		if err != nil {
-			// The output has all been read (io.Pipe does not buffer), so
-			// the error can be the pipe's before the reader sees EOF.
-			p.SetError(err)
-		}
-		pw.CloseWithError(err)
-	}()
-	return p
 }
 
 // sinkIO is where a sink wants the command's output.

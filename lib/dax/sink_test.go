@@ -84,43 +84,6 @@ func TestCommand_CodeReturnsExitStatusWithoutError(t *testing.T) {
 	}
 }
 
-func TestCommand_PipeFeedsScriptPipe(t *testing.T) {
-	t.Parallel()
-	n, err := dax.Cmd(`printf 'app 1\nweb 2\napp 3\n'`).Pipe(context.Background()).Match("app").CountLines()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != 2 {
-		t.Errorf("CountLines() = %d, want 2", n)
-	}
-}
-
-func TestCommand_PipeSurfacesCommandError(t *testing.T) {
-	t.Parallel()
-	sh, _, _, _ := testShell(t)
-	out, err := sh.Cmd("echo partial; echo broken >&2; exit 4").Pipe(context.Background()).String()
-	var cerr *dax.CommandError
-	if !errors.As(err, &cerr) || cerr.Code != 4 {
-		t.Fatalf("String() error = %v, want a CommandError with code 4", err)
-	}
-	if out != "partial\n" {
-		t.Errorf("String() = %q, want the output before the failure", out)
-	}
-}
-
-func TestCommand_PipeErrorIsThePipesError(t *testing.T) {
-	t.Parallel()
-	sh, _, _, _ := testShell(t)
-	p := sh.Cmd("echo out; exit 5").Pipe(context.Background())
-	if _, err := p.String(); err == nil {
-		t.Error("String() succeeded, want the command's error")
-	}
-	var cerr *dax.CommandError
-	if !errors.As(p.Error(), &cerr) || cerr.Code != 5 {
-		t.Errorf("Error() after reading = %v, want a CommandError with code 5", p.Error())
-	}
-}
-
 func TestCommandError_CarriesCommandCodeAndStderrTail(t *testing.T) {
 	t.Parallel()
 	sh, _, _, _ := testShell(t)
