@@ -1,12 +1,25 @@
-// Package scripts is godax's own pipeline: the configuration read from the
-// environment, the steps behind each Mage target (ecrLogin, build, push,
-// deploy, demo, test, bench) and the helpers they share. The reusable parts
-// live in lib/; this package wires them to this project's settings.
+// Package scripts is godax's Mage targets, for any repository to import
+// in its magefile:
 //
-// Every step reads its settings from the environment when it runs, so
+//	//go:build mage
 //
-//	eval "$(go run mage.go sandbox:env)"
-//	go run mage.go push
+//	package main
 //
-// works the same as running it against real AWS with real credentials.
+//	import (
+//		//mage:import
+//		"github.com/godax/godax/scripts"
+//	)
+//
+//	func init() { scripts.Config.ImageRepository = "team/api" }
+//
+// Then mage -l lists ecrLogin, build, push, deploy, status and the
+// sandbox namespace, and mage -h push lists the variables push reads.
+// Every exported function is a target, with the targets it needs run
+// first, and works when run alone.
+//
+// Settings come from the environment, and from [Config], which a magefile
+// may set in init(); the environment wins. Defaults are relative to the
+// repository the targets run in: the image is built from its top folder's
+// Dockerfile, tagged with its git commit, and state is kept in its .godax
+// folder, which ignores itself in git.
 package scripts

@@ -30,5 +30,5 @@ func ExampleState_Exports() {
 	// export ECR_CACHE_DIR=/src/app/.godax/sandbox/ecr-cache
 	// export ECR_REGISTRY=127.0.0.1:5000
 	// export ECR_ROLE=arn:aws:iam::111122223333:role/godax-deployer
-	// export GODAX_STATE_DIR=/src/app/.godax
+	// export GODAX_SANDBOX_DIR=/src/app/.godax/sandbox
 }

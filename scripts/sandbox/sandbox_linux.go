@@ -16,6 +16,7 @@ import (
 
 	"github.com/godax/godax/lib/atomicfile"
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/scripts/state"
 )
 
 // startTimeout bounds how long [Up] waits for the daemons to answer.
@@ -61,6 +62,9 @@ func Up(ctx context.Context) (*State, error) {
 	began := time.Now()
 	dir, err := sandboxDir()
 	if err != nil {
+		return nil, err
+	}
+	if err := state.Ensure(filepath.Dir(dir)); err != nil {
 		return nil, err
 	}
 	unlock, err := lockState(ctx, filepath.Dir(dir))

@@ -145,7 +145,7 @@ func (s *State) Env() []string {
 		"ECR_CACHE_DIR=" + s.ECRCacheDir(),
 		"ECR_REGISTRY=" + s.RegistryHost(),
 		"ECR_ROLE=" + RoleARN,
-		"GODAX_STATE_DIR=" + filepath.Dir(s.Dir),
+		"GODAX_SANDBOX_DIR=" + s.Dir,
 	}
 }
 
@@ -176,9 +176,14 @@ func (s *State) Exports() string {
 	return b.String()
 }
 
-// sandboxDir returns <state folder>/sandbox.
+// sandboxDir returns the sandbox's folder: GODAX_SANDBOX_DIR, which the
+// sandbox's own environment sets so that another repository's targets
+// reach it while keeping their state at home, else <state folder>/sandbox.
 func sandboxDir() (string, error) {
-	dir, err := state.Dir()
+	if dir := os.Getenv("GODAX_SANDBOX_DIR"); dir != "" {
+		return filepath.Abs(dir)
+	}
+	dir, err := state.Dir(os.Getenv)
 	if err != nil {
 		return "", err
 	}

@@ -42,7 +42,7 @@ func TestEnv_PointsEverySettingAtTheSandbox(t *testing.T) {
 		"ECR_CACHE_DIR=/s/sandbox/ecr-cache",
 		"ECR_REGISTRY=127.0.0.1:5000",
 		"ECR_ROLE=arn:aws:iam::111122223333:role/godax-deployer",
-		"GODAX_STATE_DIR=/s",
+		"GODAX_SANDBOX_DIR=/s/sandbox",
 	}
 	if diff := cmp.Diff(want, st.Env()); diff != "" {
 		t.Errorf("Env() mismatch (-want +got):\n%s", diff)

@@ -34,13 +34,14 @@ type Decl struct {
 // MagefileTargets returns the targets declared in the magefile src, keyed
 // by their names as mage spells them: exported functions, and the
 // exported methods of types declared as mg.Namespace. It also returns the
-// keys of an Aliases map, and whether the file imports targets from
-// elsewhere (a mage:import comment), so that its list is not the whole.
-func MagefileTargets(src []byte) (targets map[string]Decl, aliases []string, imports bool, fset *token.FileSet, err error) {
+// keys of an Aliases map, and the mage:import lines' imports, each as
+// "PATH" or, for one imported under a namespace, "PATH ALIAS": the
+// targets of those are not in src.
+func MagefileTargets(src []byte) (targets map[string]Decl, aliases []string, imports []string, fset *token.FileSet, err error) {
 	fset = token.NewFileSet()
 	f, err := parser.ParseFile(fset, "magefile.go", src, parser.ParseComments)
 	if err != nil {
-		return nil, nil, false, nil, err
+		return nil, nil, nil, nil, err
 	}
 	namespaces := map[string]bool{}
 	for _, d := range f.Decls {
@@ -72,11 +73,20 @@ func MagefileTargets(src []byte) (targets map[string]Decl, aliases []string, imp
 			}
 		}
 	}
-	for _, cg := range f.Comments {
-		for _, c := range cg.List {
-			if fields := strings.Fields(strings.TrimPrefix(c.Text, "//")); len(fields) > 0 && fields[0] == "mage:import" {
-				imports = true
+	for _, spec := range f.Imports {
+		if spec.Doc == nil {
+			continue
+		}
+		for _, c := range spec.Doc.List {
+			fields := strings.Fields(strings.TrimPrefix(c.Text, "//"))
+			if len(fields) == 0 || fields[0] != "mage:import" {
+				continue
 			}
+			imported := strings.Trim(spec.Path.Value, "\"`")
+			if len(fields) > 1 {
+				imported += " " + fields[1]
+			}
+			imports = append(imports, imported)
 		}
 	}
 	targets = map[string]Decl{}
@@ -124,10 +134,12 @@ func HelpLines(target string) []string {
 	return lines
 }
 
-// Magefile returns src with the "# Environment" part of every target's doc
-// comment generated from [Vars] and [Targets]. It fails for a target that
-// has no doc comment, and for a target missing from [Targets] or from src.
-func Magefile(src []byte) ([]byte, error) {
+// Magefile returns src, the file of the module named file (one of the
+// File values of [Targets]), with the "# Environment" part of every
+// target's doc comment generated from [Vars] and [Targets]. It fails for
+// a target that has no doc comment, and for a target missing from
+// [Targets] or from src.
+func Magefile(file string, src []byte) ([]byte, error) {
 	targets, _, _, fset, err := MagefileTargets(src)
 	if err != nil {
 		return nil, err
@@ -135,14 +147,14 @@ func Magefile(src []byte) ([]byte, error) {
 	// mage embeds doc comments in the main file it generates, in raw
 	// strings when help is multiline: a backtick there breaks its build.
 	if f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ParseComments|parser.PackageClauseOnly); err == nil && f.Doc != nil && strings.Contains(f.Doc.Text(), "`") {
-		return nil, fmt.Errorf("magefile.go: the package doc comment has a backtick, which breaks the main file mage generates for multiline help: drop it")
+		return nil, fmt.Errorf("%s: the package doc comment has a backtick, which breaks the main file mage generates for multiline help: drop it", file)
 	}
 	for name, decl := range targets {
 		if decl.Doc != nil && strings.Contains(decl.Doc.Text(), "`") {
-			return nil, fmt.Errorf("magefile.go: the doc comment of target %s has a backtick, which breaks the main file mage generates for multiline help: drop it", name)
+			return nil, fmt.Errorf("%s: the doc comment of target %s has a backtick, which breaks the main file mage generates for multiline help: drop it", file, name)
 		}
 	}
-	if err := sameTargets(targets); err != nil {
+	if err := sameTargets(file, targets); err != nil {
 		return nil, err
 	}
 	type edit struct {
@@ -153,7 +165,7 @@ func Magefile(src []byte) ([]byte, error) {
 	for name, decl := range targets {
 		doc := decl.Doc
 		if doc == nil {
-			return nil, fmt.Errorf("magefile.go: target %s has no doc comment", name)
+			return nil, fmt.Errorf("%s: target %s has no doc comment", file, name)
 		}
 		start, end := fset.Position(doc.Pos()).Offset, fset.Position(doc.End()).Offset
 		var kept []string
@@ -180,16 +192,17 @@ func Magefile(src []byte) ([]byte, error) {
 	return format.Source(out)
 }
 
-// sameTargets checks that the magefile's targets are exactly [Targets].
-func sameTargets(inMagefile map[string]Decl) error {
-	for name := range inMagefile {
-		if !slices.ContainsFunc(Targets, func(t Target) bool { return t.Name == name }) {
-			return fmt.Errorf("magefile.go has target %s, which scripts/settings.Targets does not list: add it there", name)
+// sameTargets checks that the targets declared in file are exactly
+// those of [Targets] that name it.
+func sameTargets(file string, declared map[string]Decl) error {
+	for name := range declared {
+		if !slices.ContainsFunc(Targets, func(t Target) bool { return t.Name == name && t.File == file }) {
+			return fmt.Errorf("%s has target %s, which scripts/settings.Targets does not list for it: add it there", file, name)
 		}
 	}
 	for _, t := range Targets {
-		if _, ok := inMagefile[t.Name]; !ok {
-			return fmt.Errorf("scripts/settings.Targets lists %s, which magefile.go does not declare", t.Name)
+		if _, ok := declared[t.Name]; !ok && t.File == file {
+			return fmt.Errorf("scripts/settings.Targets lists %s in %s, which does not declare it", t.Name, file)
 		}
 	}
 	return nil

@@ -31,26 +31,40 @@ type Target struct {
 	// Sets names the variables it sets itself, whatever the caller's
 	// environment says; they are left out of its list.
 	Sets []string
+	// File is the file that declares it, from the module root: the
+	// targets package any repository imports, or godax's own magefile.
+	File string
 }
 
-// Targets are every target in magefile.go.
+// ImportPath is the targets package's import path, which a magefile
+// names in a mage:import line.
+const ImportPath = "github.com/godax/godax/scripts"
+
+// The files that declare targets.
+const (
+	TargetsFile  = "scripts/targets.go"
+	MagefileFile = "magefile.go"
+)
+
+// Targets are every target: those of package scripts, which any
+// repository imports, and godax's own in its magefile.
 var Targets = []Target{
-	{Name: "ecrLogin"},
-	{Name: "build"},
-	{Name: "push", Runs: []string{"ecrLogin", "build"}},
-	{Name: "deploy", Runs: []string{"push"}},
-	{Name: "status"},
-	{Name: "demo", Runs: []string{"deploy"}, Sets: []string{
+	{Name: "ecrLogin", File: TargetsFile},
+	{Name: "build", File: TargetsFile},
+	{Name: "push", Runs: []string{"ecrLogin", "build"}, File: TargetsFile},
+	{Name: "deploy", Runs: []string{"push"}, File: TargetsFile},
+	{Name: "status", File: TargetsFile},
+	{Name: "sandbox:up", File: TargetsFile},
+	{Name: "sandbox:down", File: TargetsFile},
+	{Name: "sandbox:env", File: TargetsFile},
+	{Name: "demo", Runs: []string{"deploy"}, File: MagefileFile, Sets: []string{
 		"IMAGE_REPOSITORY", "ECS_CLUSTER", "ECS_SERVICE", "LAMBDA_FUNCTION",
 		"AWS_REGION", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_<SERVICE>", "DEPLOY_TARGETS", "DEPLOY_IMAGE", "DEPLOY_ROLE",
-		"ECR_ACCOUNT", "ECR_ROLE", "ECR_REGISTRY", "ECR_REGIONS", "GODAX_STATE_DIR",
+		"ECR_ACCOUNT", "ECR_ROLE", "ECR_REGISTRY", "ECR_REGIONS", "GODAX_SANDBOX_DIR", "BUILD_CONTEXT", "DOCKERFILE",
 	}},
-	{Name: "test"},
-	{Name: "bench"},
-	{Name: "install"},
-	{Name: "sandbox:up"},
-	{Name: "sandbox:down"},
-	{Name: "sandbox:env"},
+	{Name: "test", File: MagefileFile},
+	{Name: "bench", File: MagefileFile},
+	{Name: "install", File: MagefileFile},
 }
 
 // Vars are every variable the targets read, in the order the README
@@ -75,7 +89,7 @@ var Vars = []Var{
 	{Name: "CONTAINER_CLI", Meaning: "`docker`, `podman`, `nerdctl` or `finch`", Default: "`docker`", Read: []string{"ecrLogin", "build", "push"}},
 	{Name: "IMAGE_REPOSITORY", Meaning: "ECR repository name, also the local image's name", Default: "required; the demo sets it", Read: []string{"build", "push"}},
 	{Name: "IMAGE_TAG", Meaning: "image tag", Default: "the git short SHA, with `-dirty` when the tree has uncommitted changes", Read: []string{"build", "push"}},
-	{Name: "BUILD_CONTEXT", Meaning: "build context folder", Default: "the sample service in `scripts/sampleapp`", Read: []string{"build", "push"}},
+	{Name: "BUILD_CONTEXT", Meaning: "build context folder", Default: "the top folder of the repository the target runs in (else the working directory)", Read: []string{"build", "push"}},
 	{Name: "DOCKERFILE", Meaning: "Dockerfile path", Default: "`Dockerfile` in the build context", Read: []string{"build", "push"}},
 	{Name: "IMAGE_PLATFORM", Meaning: "target platform `OS/ARCH[/VARIANT]` as Go names them, such as `linux/arm64`", Default: "the builder's default", Read: []string{"build", "push"}},
 	{Name: "BUILD_ARG_<NAME>", Meaning: "passed as `--build-arg NAME=VALUE`, e.g. `BUILD_ARG_VERSION=1.2`; NAME is letters, digits and `_`, VALUE one line", Default: "none", Read: []string{"build"}},
@@ -94,7 +108,8 @@ var Vars = []Var{
 	{Name: "DRY_RUN", Meaning: "`1` plans exactly what a real run would deploy, resolved the same way, and changes nothing (no build, no push); without `DEPLOY_IMAGE` it says which tag would be built and pushed and whether the registry already holds it", Default: "unset", Read: []string{"deploy"}},
 	{Name: "DEPLOY_ROLLBACK", Meaning: "`1`: when a rollout fails or times out, an ECS service goes back to its previous task definition and a Lambda alias back to its previous version", Default: "unset", Read: []string{"deploy"}},
 	{Name: "DEPLOY_CONFIRM", Meaning: "`1`: show the plan and ask on the terminal (`/dev/tty`, so a piped stdin is fine) before changing anything; without a terminal, or with `CI=true`, refuse at once", Default: "unset", Read: []string{"deploy"}},
-	{Name: "GODAX_STATE_DIR", Meaning: "the state folder: the sandbox, the push record", Default: "`.godax` at the module root", Read: []string{"push", "deploy", "demo", "test", "bench", "sandbox:up", "sandbox:down", "sandbox:env"}},
+	{Name: "GODAX_STATE_DIR", Meaning: "the state folder: the push record, and the sandbox unless `GODAX_SANDBOX_DIR` says otherwise; it holds a `.gitignore` of `*`, so git never sees it", Default: "`.godax` at the top of the repository the target runs in (else the working directory)", Read: []string{"push", "deploy", "demo", "test", "bench", "sandbox:up", "sandbox:down", "sandbox:env"}},
+	{Name: "GODAX_SANDBOX_DIR", Meaning: "the sandbox's folder; `sandbox:env` sets it, so another repository's targets reach the sandbox while keeping their own state", Default: "`sandbox` in the state folder", Read: []string{"demo", "test", "bench", "sandbox:up", "sandbox:down", "sandbox:env"}},
 	{Name: "TEST_FLAGS", Meaning: "extra flags for `go test`, e.g. `-short` or `-run Login -v`", Default: "none", Read: []string{"test"}},
 	{Name: "BENCH_RUNS", Meaning: "rounds of each measured variant", Default: "`10`", Read: []string{"bench"}},
 	{Name: "GOBIN", Meaning: "where `install` puts the binaries", Default: "`go env GOBIN`, else `$(go env GOPATH)/bin`", Read: []string{"install"}},

@@ -66,7 +66,11 @@ func TestVars_NameEachVariableOnceAndOnlyKnownTargets(t *testing.T) {
 
 func TestGenerated_MagefileAndReadmeAreUpToDate(t *testing.T) {
 	t.Parallel()
-	for name, gen := range map[string]func([]byte) ([]byte, error){"magefile.go": Magefile, "README.md": Readme} {
+	for name, gen := range map[string]func([]byte) ([]byte, error){
+		TargetsFile:  func(b []byte) ([]byte, error) { return Magefile(TargetsFile, b) },
+		MagefileFile: func(b []byte) ([]byte, error) { return Magefile(MagefileFile, b) },
+		"README.md":  Readme,
+	} {
 		old, err := os.ReadFile(filepath.Join(root, name))
 		if err != nil {
 			t.Fatal(err)
@@ -84,10 +88,25 @@ func TestGenerated_MagefileAndReadmeAreUpToDate(t *testing.T) {
 func TestMagefile_FailsForATargetTheTableDoesNotList(t *testing.T) {
 	t.Parallel()
 	src := []byte("//go:build mage\n\npackage main\n\n// Rollout rolls out.\nfunc Rollout() {}\n")
-	_, err := Magefile(src)
-	want := "magefile.go has target rollout, which scripts/settings.Targets does not list: add it there"
+	_, err := Magefile(MagefileFile, src)
+	want := "magefile.go has target rollout, which scripts/settings.Targets does not list for it: add it there"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %q", err, want)
+	}
+}
+
+func TestMagefileTargets_NamesWhatTheMagefileImports(t *testing.T) {
+	t.Parallel()
+	src := []byte("//go:build mage\n\npackage main\n\nimport (\n\t//mage:import\n\t_ \"github.com/godax/godax/scripts\"\n\t// mage:import tools\n\t\"example.com/tools\"\n\t\"fmt\"\n)\n\n// Hello says hello.\nfunc Hello() { fmt.Println() }\n")
+	targets, _, imports, _, err := MagefileTargets(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{ImportPath, "example.com/tools tools"}, imports); d != "" {
+		t.Errorf("imports (-want +got):\n%s", d)
+	}
+	if _, ok := targets["hello"]; !ok || len(targets) != 1 {
+		t.Errorf("targets = %v, want only hello", targets)
 	}
 }
 
@@ -147,7 +166,7 @@ func TestReadme_FailsForATableWithoutItsEndMarker(t *testing.T) {
 func TestMagefile_FailsForABacktickThatWouldBreakMagesMainFile(t *testing.T) {
 	t.Parallel()
 	src := []byte("//go:build mage\n\npackage main\n\n// Install puts `godax` in GOBIN.\nfunc Install() {}\n")
-	_, err := Magefile(src)
+	_, err := Magefile(MagefileFile, src)
 	if err == nil || !strings.Contains(err.Error(), "the doc comment of target install has a backtick") {
 		t.Errorf("got %v, want an error about the backtick", err)
 	}

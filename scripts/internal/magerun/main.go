@@ -108,8 +108,20 @@ func magefileTargets(dir string) (map[string]int, []string, bool) {
 			return nil, nil, false
 		}
 		decls, as, imports, _, err := settings.MagefileTargets(src)
-		if err != nil || imports {
+		if err != nil {
 			return nil, nil, false
+		}
+		for _, imported := range imports {
+			// godax's own targets are known here; another package's,
+			// or godax's under a namespace, are mage's to judge.
+			if imported != settings.ImportPath {
+				return nil, nil, false
+			}
+			for _, t := range settings.Targets {
+				if t.File == settings.TargetsFile {
+					targets[t.Name] = 0
+				}
+			}
 		}
 		for name, d := range decls {
 			targets[name] = d.Args

@@ -1,4 +1,5 @@
-// Command gen writes the generated parts of magefile.go and README.md from
+// Command gen writes the generated parts of scripts/targets.go, magefile.go
+// and README.md from
 // the settings package: each target's "# Environment" help, and the
 // README's variable tables. go generate runs it in scripts/settings.
 //
@@ -25,7 +26,11 @@ func main() {
 	for _, f := range []struct {
 		name string
 		gen  func([]byte) ([]byte, error)
-	}{{"magefile.go", settings.Magefile}, {"README.md", settings.Readme}} {
+	}{
+		{settings.TargetsFile, func(b []byte) ([]byte, error) { return settings.Magefile(settings.TargetsFile, b) }},
+		{settings.MagefileFile, func(b []byte) ([]byte, error) { return settings.Magefile(settings.MagefileFile, b) }},
+		{"README.md", settings.Readme},
+	} {
 		path := filepath.Join(*root, f.name)
 		old, err := os.ReadFile(path)
 		if err != nil {

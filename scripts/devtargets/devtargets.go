@@ -1,0 +1,50 @@
+// Package devtargets holds the bodies of godax's own targets (demo, test,
+// bench and install), which godax's magefile declares beside its import
+// of package scripts. They build, test and measure godax itself, so
+// another repository has no use for them.
+package devtargets
+
+import (
+	"context"
+
+	"github.com/magefile/mage/mg"
+
+	"github.com/godax/godax/scripts"
+	"github.com/godax/godax/scripts/internal/pipeline"
+)
+
+// Demo starts the sandbox, points the run at it and at the example
+// service in examples/service, and runs push, deploy and status there,
+// creating the demo's ECS service and Lambda function when they are
+// missing.
+func Demo(ctx context.Context) error {
+	s := pipeline.NewSession(scripts.Config)
+	ctx = pipeline.WithSession(ctx, s)
+	if err := pipeline.DemoSetup(ctx, s); err != nil {
+		return err
+	}
+	push, err := pipeline.CheckDeploy(ctx)
+	if err != nil {
+		return err
+	}
+	if push {
+		mg.CtxDeps(ctx, scripts.Push)
+		if err := pipeline.EnsureDemoTargets(ctx); err != nil {
+			return err
+		}
+	}
+	mg.CtxDeps(ctx, scripts.Deploy)
+	return pipeline.Status(ctx)
+}
+
+// Test starts the sandbox and runs every test of godax's modules with
+// the race detector.
+func Test(ctx context.Context) error { return pipeline.Test(ctx) }
+
+// Bench measures ecrLogin and the credential helper beside their peers on
+// the sandbox.
+func Bench(ctx context.Context) error { return pipeline.Bench(ctx) }
+
+// Install compiles godax's targets into GOBIN as godax, and installs the
+// programs under cmd/.
+func Install(ctx context.Context) error { return pipeline.Install(ctx) }

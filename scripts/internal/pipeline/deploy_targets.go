@@ -1,0 +1,219 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/godax/godax/lib/awsauth"
+	"github.com/godax/godax/lib/deploy"
+)
+
+// TargetRef is one deploy target as the settings name it, checked but not
+// yet looked up.
+type TargetRef struct {
+	// ARN is the target's ARN. A shorthand (ECS_CLUSTER and ECS_SERVICE,
+	// or a LAMBDA_FUNCTION that is a bare name) has no region or account:
+	// it is in the caller's.
+	ARN deploy.ARN
+	// Name is what messages call the target: its ARN, or "ecs service
+	// CLUSTER/SERVICE" and "lambda function NAME" for a shorthand.
+	Name string
+	// Source says where it was listed: "DEPLOY_TARGETS line 2",
+	// "fleet.txt:3", "ECS_CLUSTER/ECS_SERVICE" or "LAMBDA_FUNCTION".
+	Source string
+}
+
+// Shorthand reports whether the target is in the caller's account and
+// region rather than named by a full ARN.
+func (r TargetRef) Shorthand() bool { return r.ARN.Account == "" }
+
+// deployKinds returns the kind of target for each ARN service, configured
+// by s; check, when not nil, checks that a Lambda function's region holds
+// the image. Adding a kind of target is one file in lib/deploy that
+// implements deploy.Target and a deploy.Kind, and one line here.
+func deployKinds(s DeploySettings, check deploy.ManifestChecker) map[string]deploy.Kind {
+	return map[string]deploy.Kind{
+		"ecs":    deploy.ECSKind(deploy.WithContainer(s.Container)),
+		"lambda": deploy.LambdaKind(deploy.WithAlias(s.Alias), deploy.WithImageCheck(check)),
+	}
+}
+
+// parseTargetList reads the targets listed in text, which came from
+// source (a variable or a file): ARNs separated by commas, spaces or
+// newlines, with "#" starting a comment to the end of the line. A
+// malformed entry is a one-line error naming source, the line and the
+// entry. It does no network work.
+func parseTargetList(text, source string, file bool) ([]TargetRef, error) {
+	kinds := deployKinds(DeploySettings{}, nil)
+	var refs []TargetRef
+	seen := map[string]string{}
+	for i, line := range strings.Split(text, "\n") {
+		where := fmt.Sprintf("%s line %d", source, i+1)
+		if file {
+			where = fmt.Sprintf("%s:%d", source, i+1)
+		}
+		line, _, _ = strings.Cut(line, "#")
+		for _, entry := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' }) {
+			ref, err := parseTarget(entry, kinds)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+			if first, ok := seen[ref.Name]; ok {
+				return nil, fmt.Errorf("%s: %q is listed twice (first at %s)", where, entry, first)
+			}
+			seen[ref.Name] = where
+			ref.Source = where
+			refs = append(refs, ref)
+		}
+	}
+	return refs, nil
+}
+
+// parseTarget reads one ARN of a kind in kinds.
+func parseTarget(entry string, kinds map[string]deploy.Kind) (TargetRef, error) {
+	parts := strings.SplitN(entry, ":", 4)
+	if len(parts) < 4 || parts[0] != "arn" {
+		return TargetRef{}, fmt.Errorf("%q is not an ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE or arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS])", entry)
+	}
+	kind, ok := kinds[parts[2]]
+	if !ok {
+		return TargetRef{}, fmt.Errorf("%q: %s is not a kind of target this deploy knows (want ecs or lambda)", entry, parts[2])
+	}
+	a, err := deploy.ParseARN(entry)
+	if err != nil {
+		return TargetRef{}, err
+	}
+	if err := kind.Check(a); err != nil {
+		return TargetRef{}, err
+	}
+	return TargetRef{ARN: a, Name: a.String()}, nil
+}
+
+// readTargets reads DEPLOY_TARGETS, an inline list or @FILE, then the
+// shorthands ECS_CLUSTER/ECS_SERVICE and LAMBDA_FUNCTION.
+func readTargets(env func(string) string) ([]TargetRef, error) {
+	var refs []TargetRef
+	if v := env("DEPLOY_TARGETS"); v != "" {
+		source, text, file := "DEPLOY_TARGETS", v, false
+		if path, ok := strings.CutPrefix(v, "@"); ok {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return nil, fmt.Errorf("DEPLOY_TARGETS=%q: %w", v, err)
+			}
+			source, text, file = path, string(b), true
+		}
+		list, err := parseTargetList(text, source, file)
+		if err != nil {
+			return nil, err
+		}
+		if len(list) == 0 {
+			return nil, fmt.Errorf("DEPLOY_TARGETS=%q lists no target", v)
+		}
+		refs = append(refs, list...)
+	}
+	cluster, service := env("ECS_CLUSTER"), env("ECS_SERVICE")
+	switch {
+	case cluster != "" && service == "":
+		return nil, fmt.Errorf("ECS_CLUSTER=%q is set but ECS_SERVICE is not: set both to deploy to ECS", cluster)
+	case service != "" && cluster == "":
+		return nil, fmt.Errorf("ECS_SERVICE=%q is set but ECS_CLUSTER is not: set both to deploy to ECS", service)
+	case cluster != "":
+		a := deploy.ARN{Service: "ecs", Resource: "service/" + cluster + "/" + service}
+		if _, _, err := deploy.ECSService(a); err != nil {
+			return nil, fmt.Errorf("ECS_CLUSTER=%q, ECS_SERVICE=%q: want names without a slash", cluster, service)
+		}
+		refs = append(refs, TargetRef{ARN: a, Name: "ecs service " + cluster + "/" + service, Source: "ECS_CLUSTER/ECS_SERVICE"})
+	}
+	if fn := env("LAMBDA_FUNCTION"); fn != "" {
+		if strings.HasPrefix(fn, "arn:") {
+			ref, err := parseTarget(fn, deployKinds(DeploySettings{}, nil))
+			if err != nil {
+				return nil, fmt.Errorf("LAMBDA_FUNCTION: %w", err)
+			}
+			if ref.ARN.Service != "lambda" {
+				return nil, fmt.Errorf("LAMBDA_FUNCTION=%q is not a Lambda function ARN", fn)
+			}
+			ref.Source = "LAMBDA_FUNCTION"
+			refs = append(refs, ref)
+		} else {
+			if strings.ContainsAny(fn, ": /") {
+				return nil, fmt.Errorf("LAMBDA_FUNCTION=%q: want a function name or ARN", fn)
+			}
+			refs = append(refs, TargetRef{ARN: deploy.ARN{Service: "lambda", Resource: "function:" + fn}, Name: "lambda function " + fn, Source: "LAMBDA_FUNCTION"})
+		}
+	}
+	return refs, nil
+}
+
+// targetConfigs hands out the AWS configuration for each target: the
+// caller's for a shorthand; for an ARN, the caller's in the ARN's region,
+// or, with DEPLOY_ROLE, that role in the ARN's account and region, each
+// made once.
+type targetConfigs struct {
+	base    aws.Config
+	profile string
+	role    string
+	mu      sync.Mutex
+	byKey   map[string]aws.Config
+}
+
+// config returns the configuration that reaches ref.
+func (c *targetConfigs) config(ctx context.Context, ref TargetRef) (aws.Config, error) {
+	if ref.Shorthand() {
+		return c.base, nil
+	}
+	if c.role == "" {
+		cfg := c.base.Copy()
+		cfg.Region = ref.ARN.Region
+		return cfg, nil
+	}
+	key := ref.ARN.Account + "/" + ref.ARN.Region
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cfg, ok := c.byKey[key]; ok {
+		return cfg, nil
+	}
+	cfg, err := awsauth.Load(ctx, awsauth.Options{
+		Region:  ref.ARN.Region,
+		Profile: c.profile,
+		Role:    &awsauth.Role{Account: ref.ARN.Account, Name: c.role},
+	})
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("%s: DEPLOY_ROLE %s: %w", ref.Name, c.role, err)
+	}
+	if c.byKey == nil {
+		c.byKey = map[string]aws.Config{}
+	}
+	c.byKey[key] = cfg
+	return cfg, nil
+}
+
+// buildTargets makes a target of each of s.Targets, reaching each through
+// configs; check, when not nil, checks Lambda images (see [deployKinds]).
+// It does no network work beyond what configs does to load credentials.
+func buildTargets(ctx context.Context, s DeploySettings, configs *targetConfigs, check deploy.ManifestChecker) ([]deploy.Target, error) {
+	kinds := deployKinds(s, check)
+	common := []deploy.Option{deploy.WithTimeout(s.Timeout), deploy.WithRollback(s.Rollback)}
+	targets := make([]deploy.Target, 0, len(s.Targets))
+	for _, ref := range s.Targets {
+		cfg, err := configs.config(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		a := ref.ARN
+		if ref.Shorthand() {
+			a.Region = cfg.Region
+		}
+		t, err := kinds[a.Service].New(cfg, a, append(common, deploy.WithName(ref.Name))...)
+		if err != nil {
+			return nil, fmt.Errorf("%s (%s): %w", ref.Name, ref.Source, err)
+		}
+		targets = append(targets, t)
+	}
+	return targets, nil
+}
