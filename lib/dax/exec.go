@@ -93,8 +93,8 @@ func execProgram(ctx context.Context, next interp.ExecHandlerFunc, args []string
 	cmd.Env = execEnv(hc.Env)
 	cmd.Dir = hc.Dir
 	cmd.Stdin = hc.Stdin
-	cmd.Stdout = hc.Stdout
-	cmd.Stderr = hc.Stderr
+	cmd.Stdout = programStream(hc.Stdout)
+	cmd.Stderr = programStream(hc.Stderr)
 	setGroup(cmd, group, grace, cancelSig)
 
 	err = cmd.Start()
@@ -174,13 +174,18 @@ func execEnv(env expand.Environ) []string {
 // place of one of the interpreter's own builtins; see [Shell.callHandler].
 const overridePrefix = "\x00dax-override:"
 
-// callHandler returns what runs before every simple command. The interpreter runs its
+// callHandler returns what runs before every simple command, once its
+// words are expanded: it truncates the redirect targets that waited for
+// that (see redirect_order.go). The interpreter runs its
 // own builtins (echo, true, cd ...) without consulting the exec handlers,
 // so a name the Shell implements itself is marked to skip them;
 // [internalMiddleware] removes the mark before any other handler sees it.
 // A function the script declares (funcs) keeps precedence, as in bash.
 func (sh *Shell) callHandler(funcs []string) interp.CallHandlerFunc {
-	return func(_ context.Context, args []string) ([]string, error) {
+	return func(ctx context.Context, args []string) ([]string, error) {
+		if err := truncateRedirects(interp.HandlerCtx(ctx)); err != nil {
+			return nil, err
+		}
 		if len(args) > 0 && interp.IsBuiltin(args[0]) && sh.lookupCommand(args[0]) != nil && !slices.Contains(funcs, args[0]) {
 			args = append([]string{overridePrefix + args[0]}, args[1:]...)
 		}
