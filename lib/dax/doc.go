@@ -62,5 +62,6 @@
 // [*CommandError] naming the command (secrets as ***), its exit status
 // (124 when stopped) and the last line of its standard error, unless that
 // already streamed to the terminal. Its ExitStatus method lets Mage exit
-// with the command's status.
+// with the command's status. As in bash, a program that is not found
+// exits with 127 and says "NAME: command not found" on standard error.
 package dax

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -79,8 +81,7 @@ func execProgram(ctx context.Context, next interp.ExecHandlerFunc, args []string
 	hc := interp.HandlerCtx(ctx)
 	path, err := interp.LookPathDir(hc.Dir, hc.Env, args[0])
 	if err != nil {
-		fmt.Fprintln(hc.Stderr, err)
-		return interp.ExitStatus(127)
+		return cannotRun(hc, args[0])
 	}
 	cancelSig := func() os.Signal {
 		if p != nil && p.isKilled() {
@@ -139,6 +140,40 @@ func execProgram(ctx context.Context, next interp.ExecHandlerFunc, args []string
 	default:
 		return err
 	}
+}
+
+// cannotRun reports, in bash's words and with its exit status, that the
+// program name was not found (127), or was found but is not a program
+// (126).
+func cannotRun(hc interp.HandlerContext, name string) error {
+	if !isPath(name) {
+		fmt.Fprintf(hc.Stderr, "%s: command not found\n", name)
+		return interp.ExitStatus(127)
+	}
+	path := name
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(hc.Dir, path)
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		fmt.Fprintf(hc.Stderr, "%s: No such file or directory\n", name)
+		return interp.ExitStatus(127)
+	case fi.IsDir():
+		fmt.Fprintf(hc.Stderr, "%s: Is a directory\n", name)
+	default:
+		fmt.Fprintf(hc.Stderr, "%s: Permission denied\n", name)
+	}
+	return interp.ExitStatus(126)
+}
+
+// isPath reports whether the command name is a path rather than a name to
+// look for on PATH, as the interpreter decides.
+func isPath(name string) bool {
+	if runtime.GOOS == "windows" {
+		return strings.ContainsAny(name, `:\/`)
+	}
+	return strings.Contains(name, "/")
 }
 
 // rebuild returns a fresh copy of an exec.Cmd that failed to start.

@@ -22,9 +22,12 @@ import (
 type CommandError struct {
 	// Command is the command as printed, secrets shown as ***.
 	Command string
-	// Code is the exit status: 124 when the command was stopped by its
-	// timeout or by cancellation (as timeout(1) and dax report), -1 when
-	// it could not run or its input broke.
+	// Code is the exit status: 127 when a program was not found and 126
+	// when it is no program (a directory, a file that may not be run),
+	// as in bash; 124 when the command was stopped by its timeout or by
+	// cancellation (as timeout(1) and dax report); -1 when dax could not
+	// run the command at all (a bad format, a standard input that cannot
+	// be opened) or its input broke.
 	Code int
 	// Timeout is the limit that passed when the command timed out
 	// ([CommandError.TimedOut]), 0 otherwise.
@@ -188,8 +191,10 @@ func (c Command) JSON(ctx context.Context, v any) error {
 
 // Code runs the command like [Command.Run] and returns its exit status,
 // as [Command.NoThrow] does: a non-zero exit is not an error, and a
-// timeout or cancellation gives 124 with no error. Failing to start is an
-// error, with the code -1.
+// timeout or cancellation gives 124 with no error. A program that is not
+// found gives 127 (and "NAME: command not found" on standard error), as
+// in bash, with no error; a command that dax cannot run at all (see
+// [CommandError.Code]) is an error, with the code -1.
 func (c Command) Code(ctx context.Context) (int, error) {
 	return c.NoThrow().run(ctx, sinkIO{})
 }
