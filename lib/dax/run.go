@@ -27,7 +27,9 @@ type CommandError struct {
 	// as in bash; 124 when the command was stopped by its timeout or by
 	// cancellation (as timeout(1) and dax report); -1 when dax could not
 	// run the command at all (a bad format, a standard input that cannot
-	// be opened) or its input broke.
+	// be opened) or the reader of its standard input failed. When that
+	// reader was another command's output and that command failed, Code
+	// is that command's exit status (see [Command.Stdin]).
 	Code int
 	// Timeout is the limit that passed when the command timed out
 	// ([CommandError.TimedOut]), 0 otherwise.
@@ -76,14 +78,14 @@ func (e *CommandError) Error() string {
 	switch {
 	case e.TimedOut():
 		fmt.Fprintf(&b, "timed out after %s", e.Timeout)
-	case e.Err != nil && (e.Cancelled() || e.Code < 0):
+	case e.Err != nil && (e.Cancelled() || e.Code < 0 || e.brokenInput()):
 		b.WriteString(e.Err.Error())
 	case e.Code < 0:
 		b.WriteString("failed to run")
 	default:
 		fmt.Fprintf(&b, "exit status %d", e.Code)
 	}
-	if e.Cancelled() || e.TimedOut() {
+	if e.Cancelled() || e.TimedOut() || e.brokenInput() {
 		return b.String()
 	}
 	if line := lastLine(e.Stderr); line != "" {
@@ -95,6 +97,13 @@ func (e *CommandError) Error() string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// brokenInput reports whether the command failed because its standard
+// input did: its last words on standard error say so already.
+func (e *CommandError) brokenInput() bool {
+	var broken *brokenInputError
+	return errors.As(e.Err, &broken)
 }
 
 // Unwrap returns Err, so errors.Is(err, context.Canceled) works.
@@ -339,7 +348,19 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 		return codeStopped, fail(codeStopped, ctxErr, timeout)
 	}
 	if inErr != nil {
-		return -1, fail(-1, fmt.Errorf("stdin pipe broken: %w", inErr), 0)
+		// As dax does: the command's standard error says why, and a
+		// command that fed it lends it its exit status.
+		inErr = &brokenInputError{err: inErr}
+		fmt.Fprintln(stderr, c.redact(inErr.Error()))
+		code := -1
+		var producer *CommandError
+		if errors.As(inErr, &producer) && producer.Code > 0 {
+			code = producer.Code
+		}
+		if code > 0 && c.accepts(code) {
+			return code, nil
+		}
+		return code, fail(code, inErr, 0)
 	}
 	code := 0
 	if err != nil {
@@ -357,6 +378,14 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 	}
 	return code, nil
 }
+
+// brokenInputError is the error of a command whose standard input, a
+// reader given to [Command.Stdin], failed.
+type brokenInputError struct{ err error }
+
+func (e *brokenInputError) Error() string { return "stdin pipe broken: " + e.err.Error() }
+
+func (e *brokenInputError) Unwrap() error { return e.err }
 
 // codeStopped is the exit status of a command stopped by its timeout or
 // by cancellation, as timeout(1) reports it.
