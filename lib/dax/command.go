@@ -213,8 +213,8 @@ func (c Command) CancelSignal(sig os.Signal) Command {
 // sink fails with that error, even if the command took the end of its
 // input for a clean one: "stdin pipe broken: ..." is written to the
 // command's standard error, as dax does, and ends its [*CommandError].
-// When r is the output of another command ([Command.Pipe],
-// [Process.Stdout]) that failed, the command takes that command's exit
+// When r is the output of another command that failed ([Process.Stdout],
+// or a pipe closed with its [*CommandError]), the command takes its exit
 // status, which [Command.NoThrow] may accept; its error shows the other
 // command's error, with the last line of its standard error.
 func (c Command) Stdin(r io.Reader) Command {

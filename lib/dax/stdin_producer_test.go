@@ -12,59 +12,53 @@ import (
 	"github.com/godax/godax/lib/dax"
 )
 
-// producers are the ways one command's output becomes another's input.
-var producers = map[string]func(ctx context.Context, c dax.Command) io.Reader{
-	"Pipe": func(ctx context.Context, c dax.Command) io.Reader { return c.Pipe(ctx) },
-	"Start": func(ctx context.Context, c dax.Command) io.Reader {
-		p, err := c.Start(ctx)
-		if err != nil {
-			panic(err)
-		}
-		return p.Stdout()
-	},
+// started starts c and returns its output.
+func started(t *testing.T, ctx context.Context, c dax.Command) io.Reader {
+	t.Helper()
+	p, err := c.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Stdout()
 }
 
 func TestCommand_FailingProducerGivesItsExitStatusToTheCommandItFeeds(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for name, produce := range producers {
-		sh, _, _, _ := testShell(t)
-		producer := produce(ctx, sh.Cmd("echo 1 && echo 2 && exit 3"))
-		res, err := sh.Cmd("cat").Stdin(producer).NoThrow().Output(ctx)
-		if err != nil {
-			t.Errorf("%s: Output() error = %v, want none with NoThrow", name, err)
-		}
-		want := dax.Result{Stdout: "1\n2\n", Stderr: "stdin pipe broken: echo 1 && echo 2 && exit 3: exit status 3\n", Code: 3}
-		if diff := cmp.Diff(want, res); diff != "" {
-			t.Errorf("%s: Output() (-want +got):\n%s", name, diff)
-		}
+	sh, _, _, _ := testShell(t)
+	producer := started(t, ctx, sh.Cmd("echo 1 && echo 2 && exit 3"))
+	res, err := sh.Cmd("cat").Stdin(producer).NoThrow().Output(ctx)
+	if err != nil {
+		t.Errorf("Output() error = %v, want none with NoThrow", err)
+	}
+	want := dax.Result{Stdout: "1\n2\n", Stderr: "stdin pipe broken: echo 1 && echo 2 && exit 3: exit status 3\n", Code: 3}
+	if diff := cmp.Diff(want, res); diff != "" {
+		t.Errorf("Output() (-want +got):\n%s", diff)
 	}
 }
 
 func TestCommand_FailingProducerErrorHasItsStatusAndStderrTail(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for name, produce := range producers {
-		sh, _, _, _ := testShell(t)
-		producer := produce(ctx, sh.Cmd("echo 1; echo 'no space left' >&2; exit 3").Stderr(io.Discard))
-		out, err := sh.Cmd("cat").Stdin(producer).Text(ctx)
-		if out != "1" {
-			t.Errorf("%s: Text() = %q, want the output read before the failure", name, out)
-		}
-		var ce *dax.CommandError
-		if !errors.As(err, &ce) {
-			t.Fatalf("%s: Text() error = %v, want a *CommandError", name, err)
-		}
-		if ce.Code != 3 || ce.ExitStatus() != 3 {
-			t.Errorf("%s: Code = %d, ExitStatus() = %d; want the producer's 3", name, ce.Code, ce.ExitStatus())
-		}
-		want := "cat: stdin pipe broken: echo 1; echo 'no space left' >&2; exit 3: exit status 3: no space left"
-		if diff := cmp.Diff(want, err.Error()); diff != "" {
-			t.Errorf("%s: Error() (-want +got):\n%s", name, diff)
-		}
-		if !strings.Contains(ce.Stderr, "no space left") {
-			t.Errorf("%s: Stderr = %q, want the producer's stderr tail", name, ce.Stderr)
-		}
+	sh, _, _, _ := testShell(t)
+	producer := started(t, ctx, sh.Cmd("echo 1; echo 'no space left' >&2; exit 3").Stderr(io.Discard))
+	out, err := sh.Cmd("cat").Stdin(producer).Text(ctx)
+	if out != "1" {
+		t.Errorf("Text() = %q, want the output read before the failure", out)
+	}
+	var ce *dax.CommandError
+	if !errors.As(err, &ce) {
+		t.Fatalf("Text() error = %v, want a *CommandError", err)
+	}
+	if ce.Code != 3 || ce.ExitStatus() != 3 {
+		t.Errorf("Code = %d, ExitStatus() = %d; want the producer's 3", ce.Code, ce.ExitStatus())
+	}
+	want := "cat: stdin pipe broken: echo 1; echo 'no space left' >&2; exit 3: exit status 3: no space left"
+	if diff := cmp.Diff(want, err.Error()); diff != "" {
+		t.Errorf("Error() (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(ce.Stderr, "no space left") {
+		t.Errorf("Stderr = %q, want the producer's stderr tail", ce.Stderr)
 	}
 }
 
