@@ -210,8 +210,13 @@ func (c Command) CancelSignal(sig os.Signal) Command {
 // be read only once, so the command (and its copies) can run once: a
 // second run fails with an error saying so. Use [Command.StdinString] or
 // [Command.StdinFile] for one that runs again. When reading r fails, the
-// sink fails with that error ("stdin pipe broken"), even if the command
-// took the end of its input for a clean one.
+// sink fails with that error, even if the command took the end of its
+// input for a clean one: "stdin pipe broken: ..." is written to the
+// command's standard error, as dax does, and ends its [*CommandError].
+// When r is the output of another command that failed ([Process.Stdout],
+// or a pipe closed with its [*CommandError]), the command takes its exit
+// status, which [Command.NoThrow] may accept; its error shows the other
+// command's error, with the last line of its standard error.
 func (c Command) Stdin(r io.Reader) Command {
 	c.clearStdin()
 	c.stdin = r

@@ -16,6 +16,14 @@
 // echo, printf, with test and pwd from the interpreter) are built in. A
 // literal % is written %%; go vet checks the holes as it checks Printf's.
 //
+// # Differences from the interpreter
+//
+// dax keeps bash's order where mvdan.cc/sh departs from it and data would
+// be lost: a simple command's words are expanded before its redirects
+// truncate their targets, so `echo "$(cat f) x" > f` keeps f's old
+// content, as in bash, where the interpreter alone would empty f first.
+// `cat f > f` still empties f. >| is > (there is no noclobber).
+//
 // # Extending a Shell
 //
 // A [Shell] built with [New] can have its own commands and middleware:
@@ -54,5 +62,6 @@
 // [*CommandError] naming the command (secrets as ***), its exit status
 // (124 when stopped) and the last line of its standard error, unless that
 // already streamed to the terminal. Its ExitStatus method lets Mage exit
-// with the command's status.
+// with the command's status. As in bash, a program that is not found
+// exits with 127 and says "NAME: command not found" on standard error.
 package dax

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -79,8 +81,7 @@ func execProgram(ctx context.Context, next interp.ExecHandlerFunc, args []string
 	hc := interp.HandlerCtx(ctx)
 	path, err := interp.LookPathDir(hc.Dir, hc.Env, args[0])
 	if err != nil {
-		fmt.Fprintln(hc.Stderr, err)
-		return interp.ExitStatus(127)
+		return cannotRun(hc, args[0])
 	}
 	cancelSig := func() os.Signal {
 		if p != nil && p.isKilled() {
@@ -93,8 +94,8 @@ func execProgram(ctx context.Context, next interp.ExecHandlerFunc, args []string
 	cmd.Env = execEnv(hc.Env)
 	cmd.Dir = hc.Dir
 	cmd.Stdin = hc.Stdin
-	cmd.Stdout = hc.Stdout
-	cmd.Stderr = hc.Stderr
+	cmd.Stdout = programStream(hc.Stdout)
+	cmd.Stderr = programStream(hc.Stderr)
 	setGroup(cmd, group, grace, cancelSig)
 
 	err = cmd.Start()
@@ -141,6 +142,40 @@ func execProgram(ctx context.Context, next interp.ExecHandlerFunc, args []string
 	}
 }
 
+// cannotRun reports, in bash's words and with its exit status, that the
+// program name was not found (127), or was found but is not a program
+// (126).
+func cannotRun(hc interp.HandlerContext, name string) error {
+	if !isPath(name) {
+		fmt.Fprintf(hc.Stderr, "%s: command not found\n", name)
+		return interp.ExitStatus(127)
+	}
+	path := name
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(hc.Dir, path)
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		fmt.Fprintf(hc.Stderr, "%s: No such file or directory\n", name)
+		return interp.ExitStatus(127)
+	case fi.IsDir():
+		fmt.Fprintf(hc.Stderr, "%s: Is a directory\n", name)
+	default:
+		fmt.Fprintf(hc.Stderr, "%s: Permission denied\n", name)
+	}
+	return interp.ExitStatus(126)
+}
+
+// isPath reports whether the command name is a path rather than a name to
+// look for on PATH, as the interpreter decides.
+func isPath(name string) bool {
+	if runtime.GOOS == "windows" {
+		return strings.ContainsAny(name, `:\/`)
+	}
+	return strings.Contains(name, "/")
+}
+
 // rebuild returns a fresh copy of an exec.Cmd that failed to start.
 func rebuild(old *exec.Cmd, ctx context.Context, group bool, grace time.Duration, sig func() os.Signal) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, old.Path)
@@ -174,13 +209,18 @@ func execEnv(env expand.Environ) []string {
 // place of one of the interpreter's own builtins; see [Shell.callHandler].
 const overridePrefix = "\x00dax-override:"
 
-// callHandler returns what runs before every simple command. The interpreter runs its
+// callHandler returns what runs before every simple command, once its
+// words are expanded: it truncates the redirect targets that waited for
+// that (see redirect_order.go). The interpreter runs its
 // own builtins (echo, true, cd ...) without consulting the exec handlers,
 // so a name the Shell implements itself is marked to skip them;
 // [internalMiddleware] removes the mark before any other handler sees it.
 // A function the script declares (funcs) keeps precedence, as in bash.
 func (sh *Shell) callHandler(funcs []string) interp.CallHandlerFunc {
-	return func(_ context.Context, args []string) ([]string, error) {
+	return func(ctx context.Context, args []string) ([]string, error) {
+		if err := truncateRedirects(interp.HandlerCtx(ctx)); err != nil {
+			return nil, err
+		}
 		if len(args) > 0 && interp.IsBuiltin(args[0]) && sh.lookupCommand(args[0]) != nil && !slices.Contains(funcs, args[0]) {
 			args = append([]string{overridePrefix + args[0]}, args[1:]...)
 		}

@@ -88,7 +88,8 @@ func (p *Process) Wait() error {
 
 // ExitCode waits for the command to end, as [Process.Wait] does, and
 // returns its exit status: 124 when it was stopped (timeout,
-// cancellation, [Process.Kill]), -1 when it could not run.
+// cancellation, [Process.Kill]), 127 for a program that is not found,
+// -1 when dax could not run it at all (see [CommandError.Code]).
 func (p *Process) ExitCode() int {
 	_ = p.Wait() // the status is what is asked for
 	return p.code

@@ -34,12 +34,35 @@ const (
 // take precedence over builtins, as in bash.
 func prepare(f *syntax.File) (funcs []string) {
 	var printer *syntax.Printer
+	later := map[*syntax.Redirect]bool{}
 	syntax.Walk(f, func(node syntax.Node) bool {
-		if fn, ok := node.(*syntax.FuncDecl); ok && fn.Name != nil {
-			funcs = append(funcs, fn.Name.Value)
+		switch node := node.(type) {
+		case *syntax.FuncDecl:
+			if node.Name != nil {
+				funcs = append(funcs, node.Name.Value)
+			}
+		case *syntax.Stmt:
+			// Walk visits a statement before its redirects.
+			for _, rd := range truncatesLater(node) {
+				later[rd] = true
+			}
 		}
 		rd, ok := node.(*syntax.Redirect)
-		if !ok || rd.Word == nil || !fileRedirect(rd.Op) || !splits(rd.Word) {
+		if !ok || rd.Word == nil || !fileRedirect(rd.Op) {
+			return true
+		}
+		if rd.Op == syntax.ClbOut {
+			// The interpreter has no noclobber, so >| is >; it would
+			// refuse the operator.
+			rd.Op = syntax.RdrOut
+		}
+		if later[rd] {
+			// After the target is checked below: the mark is no part of
+			// what it expands to.
+			mark := truncateLater + strings.Join(redirectFds(rd), "")
+			defer func() { rd.Word.Parts = append(rd.Word.Parts, &syntax.Lit{Value: mark}) }()
+		}
+		if !splits(rd.Word) {
 			return true
 		}
 		if printer == nil {
@@ -110,8 +133,9 @@ func writeRedirectTarget(w io.Writer, quotedText string, fields []string) error 
 var errAmbiguous = errors.New("ambiguous redirect")
 
 // openHandler opens files for redirects, decoding the targets that
-// prepare had checked.
+// prepare had checked or marked to truncate later (see redirect_order.go).
 func openHandler(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
+	path, laterFds, later := strings.Cut(path, truncateLater)
 	switch {
 	case strings.HasPrefix(path, targetOne):
 		p, err := strconv.Unquote(strings.TrimPrefix(path, targetOne))
@@ -122,6 +146,9 @@ func openHandler(ctx context.Context, path string, flag int, perm os.FileMode) (
 	case strings.HasPrefix(path, targetAmbiguous):
 		// A PathError is printed by the interpreter and fails the command.
 		return nil, &os.PathError{Op: "redirect", Path: strings.TrimPrefix(path, targetAmbiguous), Err: errAmbiguous}
+	}
+	if later {
+		return openLater(ctx, path, laterFds, flag, perm)
 	}
 	return interp.DefaultOpenHandler()(ctx, path, flag, perm)
 }

@@ -22,9 +22,14 @@ import (
 type CommandError struct {
 	// Command is the command as printed, secrets shown as ***.
 	Command string
-	// Code is the exit status: 124 when the command was stopped by its
-	// timeout or by cancellation (as timeout(1) and dax report), -1 when
-	// it could not run or its input broke.
+	// Code is the exit status: 127 when a program was not found and 126
+	// when it is no program (a directory, a file that may not be run),
+	// as in bash; 124 when the command was stopped by its timeout or by
+	// cancellation (as timeout(1) and dax report); -1 when dax could not
+	// run the command at all (a bad format, a standard input that cannot
+	// be opened) or the reader of its standard input failed. When that
+	// reader was another command's output and that command failed, Code
+	// is that command's exit status (see [Command.Stdin]).
 	Code int
 	// Timeout is the limit that passed when the command timed out
 	// ([CommandError.TimedOut]), 0 otherwise.
@@ -73,14 +78,14 @@ func (e *CommandError) Error() string {
 	switch {
 	case e.TimedOut():
 		fmt.Fprintf(&b, "timed out after %s", e.Timeout)
-	case e.Err != nil && (e.Cancelled() || e.Code < 0):
+	case e.Err != nil && (e.Cancelled() || e.Code < 0 || e.brokenInput()):
 		b.WriteString(e.Err.Error())
 	case e.Code < 0:
 		b.WriteString("failed to run")
 	default:
 		fmt.Fprintf(&b, "exit status %d", e.Code)
 	}
-	if e.Cancelled() || e.TimedOut() {
+	if e.Cancelled() || e.TimedOut() || e.brokenInput() {
 		return b.String()
 	}
 	if line := lastLine(e.Stderr); line != "" {
@@ -92,6 +97,13 @@ func (e *CommandError) Error() string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// brokenInput reports whether the command failed because its standard
+// input did: its last words on standard error say so already.
+func (e *CommandError) brokenInput() bool {
+	var broken *brokenInputError
+	return errors.As(e.Err, &broken)
 }
 
 // Unwrap returns Err, so errors.Is(err, context.Canceled) works.
@@ -188,8 +200,10 @@ func (c Command) JSON(ctx context.Context, v any) error {
 
 // Code runs the command like [Command.Run] and returns its exit status,
 // as [Command.NoThrow] does: a non-zero exit is not an error, and a
-// timeout or cancellation gives 124 with no error. Failing to start is an
-// error, with the code -1.
+// timeout or cancellation gives 124 with no error. A program that is not
+// found gives 127 (and "NAME: command not found" on standard error), as
+// in bash, with no error; a command that dax cannot run at all (see
+// [CommandError.Code]) is an error, with the code -1.
 func (c Command) Code(ctx context.Context) (int, error) {
 	return c.NoThrow().run(ctx, sinkIO{})
 }
@@ -334,7 +348,19 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 		return codeStopped, fail(codeStopped, ctxErr, timeout)
 	}
 	if inErr != nil {
-		return -1, fail(-1, fmt.Errorf("stdin pipe broken: %w", inErr), 0)
+		// As dax does: the command's standard error says why, and a
+		// command that fed it lends it its exit status.
+		inErr = &brokenInputError{err: inErr}
+		fmt.Fprintln(stderr, c.redact(inErr.Error()))
+		code := -1
+		var producer *CommandError
+		if errors.As(inErr, &producer) && producer.Code > 0 {
+			code = producer.Code
+		}
+		if code > 0 && c.accepts(code) {
+			return code, nil
+		}
+		return code, fail(code, inErr, 0)
 	}
 	code := 0
 	if err != nil {
@@ -352,6 +378,14 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 	}
 	return code, nil
 }
+
+// brokenInputError is the error of a command whose standard input, a
+// reader given to [Command.Stdin], failed.
+type brokenInputError struct{ err error }
+
+func (e *brokenInputError) Error() string { return "stdin pipe broken: " + e.err.Error() }
+
+func (e *brokenInputError) Unwrap() error { return e.err }
 
 // codeStopped is the exit status of a command stopped by its timeout or
 // by cancellation, as timeout(1) reports it.
