@@ -13,8 +13,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"github.com/godax/godax/lib/dax"
 )
 
 // DefaultBuildTimeout bounds one build, base image pulls included.
@@ -95,7 +93,7 @@ func (c CLI) HasBuildx(ctx context.Context) bool {
 	if c.Name != "docker" {
 		return false
 	}
-	code, err := dax.Cmd("docker buildx version").Quiet().Timeout(DefaultPingTimeout).Code(ctx)
+	code, err := c.cmd("docker buildx version").Quiet().Timeout(DefaultPingTimeout).Code(ctx)
 	return err == nil && code == 0
 }
 
@@ -140,7 +138,7 @@ func (c CLI) Build(ctx context.Context, o BuildOptions) error {
 		notice = &legacyNoticeFilter{w: out}
 		stderr = notice
 	}
-	cmd := dax.Cmd("%s", argv).Stdout(out).Stderr(stderr).PrintCommand().Timeout(DefaultBuildTimeout)
+	cmd := c.cmd("%s", argv).Stdout(out).Stderr(stderr).PrintCommand().Timeout(DefaultBuildTimeout)
 	for _, k := range slices.Sorted(maps.Keys(env)) {
 		cmd = cmd.Env(k, env[k])
 	}

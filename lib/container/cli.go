@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/godax/godax/lib/dax"
 )
 
 // Names lists the container tools this package knows how to drive.
@@ -13,6 +15,17 @@ var Names = []string{"docker", "podman", "nerdctl", "finch"}
 type CLI struct {
 	// Name is the program run for every command: one of [Names].
 	Name string
+	// Shell runs the commands; nil means lib/dax's default Shell. Tests
+	// give one that fakes the tool (see lib/dax/daxtest).
+	Shell *dax.Shell
+}
+
+// cmd returns the command format (see [dax.Cmd]) run by c's Shell.
+func (c CLI) cmd(format string, args ...any) dax.Command {
+	if c.Shell == nil {
+		return dax.Cmd(format, args...)
+	}
+	return c.Shell.Cmd(format, args...)
 }
 
 // New returns the CLI called name, or docker when name is empty. A name

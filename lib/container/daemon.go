@@ -54,9 +54,9 @@ func (c CLI) Ping(ctx context.Context) error {
 	if err := c.lookPath(); err != nil {
 		return err
 	}
-	cmd := dax.Cmd("%s info", c.Name)
+	cmd := c.cmd("%s info", c.Name)
 	if c.Name == "docker" {
-		cmd = dax.Cmd("docker version --format %s", "{{.Server.Version}}")
+		cmd = c.cmd("docker version --format %s", "{{.Server.Version}}")
 	}
 	_, err := cmd.Quiet().Timeout(DefaultPingTimeout).Text(ctx)
 	if err == nil {

@@ -10,84 +10,76 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/dax/daxtest"
 )
 
 // fakeCLI puts a shell script called name first on PATH for the rest of
-// the test, and returns the file where it logs each call's arguments, one
-// call per line. body is the script's case branches on "$1".
-func fakeCLI(t *testing.T, name, body string) string {
+// the test. body is the script's case branches on "$1". It is for what
+// finds the tool on PATH or sets its environment; a daxtest Shell fakes
+// the rest.
+func fakeCLI(t *testing.T, name, body string) {
 	t.Helper()
 	dir := t.TempDir()
-	log := filepath.Join(dir, "calls")
-	script := "#!/bin/sh\necho \"$*\" >> " + log + "\ncase \"$1\" in\n" + body + "\nesac\n"
+	script := "#!/bin/sh\ncase \"$1\" in\n" + body + "\nesac\n"
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
-	return log
-}
-
-func calls(t *testing.T, log string) []string {
-	t.Helper()
-	b, err := os.ReadFile(log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Split(strings.TrimSpace(string(b)), "\n")
 }
 
 var digestB = "sha256:" + strings.Repeat("b", 64)
 
 func TestPush_ReturnsTheDigestDockerPrints(t *testing.T) {
-	log := fakeCLI(t, "docker", `push) echo "The push refers to repository [reg/app]"; echo "abc: digest: `+digestB+` size: 528";;`)
-	got, err := CLI{Name: "docker"}.Push(context.Background(), "127.0.0.1:5000/app:abc", io.Discard)
+	t.Parallel()
+	sh := daxtest.New(t)
+	sh.Expect("docker", "push", "127.0.0.1:5000/app:abc").
+		Stdout("The push refers to repository [reg/app]\nabc: digest: " + digestB + " size: 528\n")
+	got, err := CLI{Name: "docker", Shell: sh.Shell}.Push(t.Context(), "127.0.0.1:5000/app:abc", io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got != digestB {
 		t.Errorf("got %q, want %q", got, digestB)
-	}
-	if d := cmp.Diff([]string{"push 127.0.0.1:5000/app:abc"}, calls(t, log)); d != "" {
-		t.Errorf("calls (-want +got):\n%s", d)
 	}
 }
 
 func TestPush_FallsBackOnRepoDigestsWhenTheOutputHasNoDigest(t *testing.T) {
-	log := fakeCLI(t, "docker", `push) echo pushed;;
-image) echo '["127.0.0.1:5000/app-old@sha256:`+strings.Repeat("a", 64)+`","127.0.0.1:5000/app@`+digestB+`"]';;`)
-	got, err := CLI{Name: "docker"}.Push(context.Background(), "127.0.0.1:5000/app:abc", io.Discard)
+	t.Parallel()
+	sh := daxtest.New(t)
+	sh.Expect("docker", "push", "127.0.0.1:5000/app:abc").Stdout("pushed\n")
+	sh.Expect("docker", "image", "inspect", "--format", "{{json .RepoDigests}}", "127.0.0.1:5000/app:abc").
+		Stdout(`["127.0.0.1:5000/app-old@sha256:` + strings.Repeat("a", 64) + `","127.0.0.1:5000/app@` + digestB + `"]` + "\n")
+	got, err := CLI{Name: "docker", Shell: sh.Shell}.Push(t.Context(), "127.0.0.1:5000/app:abc", io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got != digestB {
 		t.Errorf("got %q, want %q", got, digestB)
-	}
-	want := []string{"push 127.0.0.1:5000/app:abc", "image inspect --format {{json .RepoDigests}} 127.0.0.1:5000/app:abc"}
-	if d := cmp.Diff(want, calls(t, log)); d != "" {
-		t.Errorf("calls (-want +got):\n%s", d)
 	}
 }
 
 func TestPush_UsesPodmansDigestFile(t *testing.T) {
-	log := fakeCLI(t, "podman", `push) printf '%s' `+digestB+` > "$3";;`)
-	got, err := CLI{Name: "podman"}.Push(context.Background(), "reg/app:1", io.Discard)
+	t.Parallel()
+	sh := daxtest.New(t)
+	sh.Expect("podman", "push", "--digestfile", daxtest.AnyArg, "reg/app:1").Do(func(_ context.Context, inv dax.Invocation) error {
+		return os.WriteFile(inv.Args[3], []byte(digestB), 0o600)
+	})
+	got, err := CLI{Name: "podman", Shell: sh.Shell}.Push(t.Context(), "reg/app:1", io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got != digestB {
 		t.Errorf("got %q, want %q", got, digestB)
 	}
-	if c := calls(t, log); len(c) != 1 || !strings.HasPrefix(c[0], "push --digestfile ") || !strings.HasSuffix(c[0], " reg/app:1") {
-		t.Errorf("got calls %q, want one push with a digest file", c)
-	}
 }
 
 func TestPush_FailureEndsWithTheToolsError(t *testing.T) {
-	fakeCLI(t, "docker", `push) echo "Preparing"; echo "denied: requested access to the resource is denied" >&2; exit 1;;`)
-	_, err := CLI{Name: "docker"}.Push(context.Background(), "reg/app:1", io.Discard)
+	t.Parallel()
+	sh := daxtest.New(t)
+	sh.Expect("docker", "push", "reg/app:1").Stdout("Preparing\n").
+		Stderr("denied: requested access to the resource is denied\n").Exit(1)
+	_, err := CLI{Name: "docker", Shell: sh.Shell}.Push(t.Context(), "reg/app:1", io.Discard)
 	var ce *dax.CommandError
 	if !errors.As(err, &ce) || ce.ExitStatus() != 1 {
 		t.Fatalf("got %v, want a CommandError with exit status 1", err)
@@ -134,8 +126,11 @@ func TestPing_SaysWhenTheToolIsNotInstalled(t *testing.T) {
 }
 
 func TestImageID_WrapsErrNoImage(t *testing.T) {
-	fakeCLI(t, "docker", `image) echo "Error: No such image: app:1" >&2; exit 1;;`)
-	_, err := CLI{Name: "docker"}.ImageID(context.Background(), "app:1")
+	t.Parallel()
+	sh := daxtest.New(t)
+	sh.Expect("docker", "image", "inspect", "--format", daxtest.AnyArg, "app:1").
+		Stderr("Error: No such image: app:1\n").Exit(1)
+	_, err := CLI{Name: "docker", Shell: sh.Shell}.ImageID(t.Context(), "app:1")
 	if !errors.Is(err, ErrNoImage) {
 		t.Errorf("got %v, want ErrNoImage", err)
 	}

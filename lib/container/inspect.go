@@ -62,7 +62,7 @@ func repoDigest(digests []string, name string) string {
 
 // Tag gives the local image src the name dst (`CLI tag SRC DST`).
 func (c CLI) Tag(ctx context.Context, src, dst string) error {
-	if err := dax.Cmd("%s tag %s %s", c.Name, src, dst).Quiet().Timeout(DefaultInspectTimeout).Run(ctx); err != nil {
+	if err := c.cmd("%s tag %s %s", c.Name, src, dst).Quiet().Timeout(DefaultInspectTimeout).Run(ctx); err != nil {
 		return fmt.Errorf("tag %s as %s: %w", src, dst, err)
 	}
 	return nil
@@ -70,7 +70,7 @@ func (c CLI) Tag(ctx context.Context, src, dst string) error {
 
 // inspect runs `CLI image inspect --format FORMAT REF`.
 func (c CLI) inspect(ctx context.Context, ref, format string) (string, error) {
-	out, err := dax.Cmd("%s image inspect --format %s %s", c.Name, format, ref).
+	out, err := c.cmd("%s image inspect --format %s %s", c.Name, format, ref).
 		Quiet().Timeout(DefaultInspectTimeout).Text(ctx)
 	if err != nil {
 		var ce *dax.CommandError

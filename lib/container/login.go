@@ -98,7 +98,7 @@ func (c CLI) StartLogin(ctx context.Context, host, user string) (*PendingLogin, 
 		return nil, fmt.Errorf("container CLI %q not found on PATH: install it or set CONTAINER_CLI to one of %s", c.Name, strings.Join(Names, ", "))
 	}
 	pr, pw := io.Pipe()
-	cmd := dax.Cmd("%s login --username %s --password-stdin %s", c.Name, user, host).Stdin(pr).Combined()
+	cmd := c.cmd("%s login --username %s --password-stdin %s", c.Name, user, host).Stdin(pr).Combined()
 	if _, ok := ctx.Deadline(); !ok {
 		cmd = cmd.Timeout(DefaultLoginTimeout)
 	}

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/godax/godax/lib/dax"
 )
 
 // DefaultPushTimeout bounds one push when the caller's context has no
@@ -48,7 +46,7 @@ func (c CLI) Push(ctx context.Context, ref string, out io.Writer) (string, error
 		return c.pushPodman(ctx, ref, out)
 	}
 	var stdout bytes.Buffer
-	err := dax.Cmd("%s push %s", c.Name, ref).
+	err := c.cmd("%s push %s", c.Name, ref).
 		Stdout(io.MultiWriter(out, &stdout)).Stderr(out).
 		PrintCommand().Timeout(DefaultPushTimeout).Run(ctx)
 	if err != nil {
@@ -73,7 +71,7 @@ func (c CLI) pushPodman(ctx context.Context, ref string, out io.Writer) (string,
 	}
 	defer os.RemoveAll(dir) // a temporary file: nothing is lost
 	file := filepath.Join(dir, "digest")
-	err = dax.Cmd("podman push --digestfile %s %s", file, ref).
+	err = c.cmd("podman push --digestfile %s %s", file, ref).
 		Stdout(out).Stderr(out).PrintCommand().Timeout(DefaultPushTimeout).Run(ctx)
 	if err != nil {
 		return "", fmt.Errorf("push %s: %w", ref, err)

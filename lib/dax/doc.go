@@ -56,6 +56,18 @@
 //		return err
 //	}
 //
+// # Continuous integration
+//
+// When the log goes to the process's own standard error (or output), the
+// CI system reading it gets its markup. Under GitHub Actions
+// (GITHUB_ACTIONS=true), a [Group] is a ::group:: folded in the job's log,
+// [Warn] and [Error] are ::warning:: and ::error:: annotations, and before
+// a command whose output is shown runs, its secrets (and their base64
+// forms, as docker prints "AWS:password") are registered with
+// ::add-mask::, once per value, so that the log hides them. Under GitLab CI
+// (GITLAB_CI=true), a Group is a collapsed section. Elsewhere, and for a
+// logger that is a buffer or a file, nothing changes.
+//
 // # Error handling
 //
 // A command that exits non-zero, times out or is cancelled returns a

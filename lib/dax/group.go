@@ -1,6 +1,7 @@
 package dax
 
 import (
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -45,10 +46,13 @@ func Group(format string, args ...any) (end func()) { return defaultShell.Group(
 // Group logs a title to the Shell's logger and indents the lines logged
 // to it until end is called; see the package-level [Group].
 func (sh *Shell) Group(format string, args ...any) (end func()) {
-	if format != "" {
-		sh.log(levelStep, format, args...)
-	}
 	_, _, _, logger := sh.streams()
+	var ciEnd func()
+	if format != "" {
+		if ciEnd = ciGroup(logger, fmt.Sprintf(format, args...)); ciEnd == nil {
+			sh.log(levelStep, format, args...)
+		}
+	}
 	key := groupKey(logger)
 	logMu.Lock()
 	if groupDepth == nil {
@@ -64,6 +68,9 @@ func (sh *Shell) Group(format string, args ...any) (end func()) {
 				delete(groupDepth, key)
 			}
 			logMu.Unlock()
+			if ciEnd != nil {
+				ciEnd()
+			}
 		})
 	}
 }

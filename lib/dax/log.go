@@ -59,6 +59,9 @@ func (sh *Shell) Error(format string, args ...any) { sh.log(levelError, format, 
 func (sh *Shell) log(l level, format string, args ...any) {
 	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
 	_, _, _, logger := sh.streams()
+	if ciLog(logger, l, msg) {
+		return
+	}
 	if useColor(logger) {
 		writeLog(logger, l.color+l.label+"\x1b[0m "+msg)
 	} else {

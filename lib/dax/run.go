@@ -305,6 +305,10 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 		return -1, fail(-1, fmt.Errorf("stdin: %w", err), 0)
 	}
 
+	ctx, secrets := c.withRunInfo(ctx)
+	if streamed := !c.quiet && (o.out == nil || !c.combined && o.errBuf == nil); streamed {
+		maskSecrets(logger, secrets)
+	}
 	if c.print {
 		writeLog(logger, "$ "+c.text.shown)
 	}
