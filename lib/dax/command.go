@@ -307,7 +307,7 @@ func (c Command) NoThrow(codes ...int) Command {
 }
 
 // Combined returns a copy of c whose capturing sinks ([Command.Text],
-// [Command.Lines], [Command.Bytes], [Command.JSON], [Command.Pipe],
+// [Command.Lines], [Command.Bytes], [Command.JSON],
 // [Command.Output], and [Command.Start]'s [Process.Stdout]) capture
 // standard error together with standard output, like 2>&1.
 func (c Command) Combined() Command {
