@@ -41,10 +41,10 @@ var Config settings.Config
 //   - ECR_ROLE_MFA_SERIAL: MFA device ARN; the token code is asked for on the terminal. Default: none.
 //   - ECR_REGIONS: comma-separated regions to log in to, concurrently. Default: the configured region.
 //   - ECR_REGISTRY: registry to log in and push to, as HOST or HOST:PORT (no scheme, no path): a dual-stack or VPC endpoint alias, or the sandbox registry. Default: the token's proxy endpoint.
-//   - ECR_NO_CACHE: 1 bypasses the token cache. Default: unset.
+//   - ECR_NO_CACHE: 1 (or true, yes, on) bypasses the token cache. Default: unset.
 //   - ECR_CACHE_DIR: the token cache folder; the sandbox's environment sets it under .godax/sandbox, which sandbox:down removes. Default: ~/.cache/godax/ecr (the user cache folder).
 //   - ECR_LOGIN_TIMEOUT: how long one docker login may take (30s, 2m, or seconds). Default: 30s.
-//   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password (see below). Default: login.
+//   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password: Docker then asks it for a token on each pull and push. Default: login.
 //   - CONTAINER_CLI: docker, podman, nerdctl or finch. Default: docker.
 func EcrLogin(ctx context.Context) error {
 	ctx, _ = session(ctx)
@@ -66,7 +66,7 @@ func EcrLogin(ctx context.Context) error {
 //   - DOCKERFILE: Dockerfile path. Default: Dockerfile in the build context.
 //   - IMAGE_PLATFORM: target platform OS/ARCH[/VARIANT] as Go names them, such as linux/arm64. Default: the builder's default.
 //   - BUILD_ARG_<NAME>: passed as --build-arg NAME=VALUE, e.g. BUILD_ARG_VERSION=1.2; NAME is letters, digits and _, VALUE one line. Default: none.
-//   - CI: true gives plain output: no colour, plain build progress; integration tests fail instead of skipping without the sandbox. Default: unset.
+//   - CI: any value but 0, false, no or off means a CI run: plain output (no colour, plain build progress), no prompts (DEPLOY_CONFIRM refuses), and integration tests fail instead of skipping without the sandbox. Default: unset.
 func Build(ctx context.Context) error {
 	ctx, _ = session(ctx)
 	return pipeline.Build(ctx)
@@ -91,10 +91,10 @@ func Build(ctx context.Context) error {
 //   - ECR_ROLE_MFA_SERIAL: MFA device ARN; the token code is asked for on the terminal. Default: none.
 //   - ECR_REGIONS: comma-separated regions to log in to, concurrently. Default: the configured region.
 //   - ECR_REGISTRY: registry to log in and push to, as HOST or HOST:PORT (no scheme, no path): a dual-stack or VPC endpoint alias, or the sandbox registry. Default: the token's proxy endpoint.
-//   - ECR_NO_CACHE: 1 bypasses the token cache. Default: unset.
+//   - ECR_NO_CACHE: 1 (or true, yes, on) bypasses the token cache. Default: unset.
 //   - ECR_CACHE_DIR: the token cache folder; the sandbox's environment sets it under .godax/sandbox, which sandbox:down removes. Default: ~/.cache/godax/ecr (the user cache folder).
 //   - ECR_LOGIN_TIMEOUT: how long one docker login may take (30s, 2m, or seconds). Default: 30s.
-//   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password (see below). Default: login.
+//   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password: Docker then asks it for a token on each pull and push. Default: login.
 //   - CONTAINER_CLI: docker, podman, nerdctl or finch. Default: docker.
 //   - IMAGE_REPOSITORY: ECR repository name, also the local image's name. Default: required; the demo sets it.
 //   - IMAGE_TAG: image tag. Default: the git short SHA, with -dirty when the tree has uncommitted changes.
@@ -105,7 +105,7 @@ func Build(ctx context.Context) error {
 //   - ECR_SCAN_ON_PUSH: 0 creates a missing repository without scan on push. Default: 1.
 //   - ECR_IMMUTABLE_TAGS: 1 creates a missing repository with immutable tags. Default: 0.
 //   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it. Default: .godax at the top of the repository the target runs in (else the working directory).
-//   - CI: true gives plain output: no colour, plain build progress; integration tests fail instead of skipping without the sandbox. Default: unset.
+//   - CI: any value but 0, false, no or off means a CI run: plain output (no colour, plain build progress), no prompts (DEPLOY_CONFIRM refuses), and integration tests fail instead of skipping without the sandbox. Default: unset.
 func Push(ctx context.Context) error {
 	ctx, _ = session(ctx)
 	if err := pipeline.CheckPush(ctx); err != nil {
@@ -140,10 +140,10 @@ func Push(ctx context.Context) error {
 //   - ECR_ROLE_MFA_SERIAL: MFA device ARN; the token code is asked for on the terminal. Default: none.
 //   - ECR_REGIONS: comma-separated regions to log in to, concurrently. Default: the configured region.
 //   - ECR_REGISTRY: registry to log in and push to, as HOST or HOST:PORT (no scheme, no path): a dual-stack or VPC endpoint alias, or the sandbox registry. Default: the token's proxy endpoint.
-//   - ECR_NO_CACHE: 1 bypasses the token cache. Default: unset.
+//   - ECR_NO_CACHE: 1 (or true, yes, on) bypasses the token cache. Default: unset.
 //   - ECR_CACHE_DIR: the token cache folder; the sandbox's environment sets it under .godax/sandbox, which sandbox:down removes. Default: ~/.cache/godax/ecr (the user cache folder).
 //   - ECR_LOGIN_TIMEOUT: how long one docker login may take (30s, 2m, or seconds). Default: 30s.
-//   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password (see below). Default: login.
+//   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password: Docker then asks it for a token on each pull and push. Default: login.
 //   - CONTAINER_CLI: docker, podman, nerdctl or finch. Default: docker.
 //   - IMAGE_REPOSITORY: ECR repository name, also the local image's name. Default: required; the demo sets it.
 //   - IMAGE_TAG: image tag. Default: the git short SHA, with -dirty when the tree has uncommitted changes.
@@ -167,7 +167,7 @@ func Push(ctx context.Context) error {
 //   - DEPLOY_ROLLBACK: 1: when a rollout fails or times out, an ECS service goes back to its previous task definition and a Lambda alias back to its previous version. Default: unset.
 //   - DEPLOY_CONFIRM: 1: show the plan and ask on the terminal (/dev/tty, so a piped stdin is fine) before changing anything; without a terminal, or with CI=true, refuse at once. Default: unset.
 //   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it. Default: .godax at the top of the repository the target runs in (else the working directory).
-//   - CI: true gives plain output: no colour, plain build progress; integration tests fail instead of skipping without the sandbox. Default: unset.
+//   - CI: any value but 0, false, no or off means a CI run: plain output (no colour, plain build progress), no prompts (DEPLOY_CONFIRM refuses), and integration tests fail instead of skipping without the sandbox. Default: unset.
 func Deploy(ctx context.Context) error {
 	ctx, _ = session(ctx)
 	push, err := pipeline.CheckDeploy(ctx)

@@ -5,12 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/godax/godax/lib/dax/envvar"
 	"io"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -81,7 +81,7 @@ func (o BuildOptions) progress() string {
 	if o.Progress != "" {
 		return o.Progress
 	}
-	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+	if envvar.CI(os.Getenv("CI")) {
 		return "plain"
 	}
 	return ""

@@ -2,6 +2,7 @@ package dax
 
 import (
 	"context"
+	"github.com/godax/godax/lib/dax/envvar"
 	"os"
 	"strconv"
 	"strings"
@@ -281,4 +282,6 @@ func (p *ProgressBar) render(width int) []string {
 
 // isCI reports whether CI is true, which makes dax behave as if there was
 // no terminal.
-func isCI() bool { return strings.EqualFold(os.Getenv("CI"), "true") }
+// isCI reports whether CI says the program runs in continuous integration,
+// by envvar's one rule.
+func isCI() bool { return envvar.CI(os.Getenv("CI")) }

@@ -82,10 +82,10 @@ var Vars = []Var{
 	{Name: "ECR_ROLE_MFA_SERIAL", Meaning: "MFA device ARN; the token code is asked for on the terminal", Default: "none", Read: []string{"ecrLogin"}},
 	{Name: "ECR_REGIONS", Meaning: "comma-separated regions to log in to, concurrently", Default: "the configured region", Read: []string{"ecrLogin"}},
 	{Name: "ECR_REGISTRY", Meaning: "registry to log in and push to, as `HOST` or `HOST:PORT` (no scheme, no path): a dual-stack or VPC endpoint alias, or the sandbox registry", Default: "the token's proxy endpoint", Read: []string{"ecrLogin", "push"}},
-	{Name: "ECR_NO_CACHE", Meaning: "`1` bypasses the token cache", Default: "unset", Read: []string{"ecrLogin"}},
+	{Name: "ECR_NO_CACHE", Meaning: "`1` (or `true`, `yes`, `on`) bypasses the token cache", Default: "unset", Read: []string{"ecrLogin"}},
 	{Name: "ECR_CACHE_DIR", Meaning: "the token cache folder; the sandbox's environment sets it under `.godax/sandbox`, which `sandbox:down` removes", Default: "`~/.cache/godax/ecr` (the user cache folder)", Read: []string{"ecrLogin"}},
 	{Name: "ECR_LOGIN_TIMEOUT", Meaning: "how long one `docker login` may take (`30s`, `2m`, or seconds)", Default: "`30s`", Read: []string{"ecrLogin"}},
-	{Name: "ECR_LOGIN_MODE", Meaning: "`helper` routes the registry to `docker-credential-godax` instead of storing a password (see below)", Default: "`login`", Read: []string{"ecrLogin"}},
+	{Name: "ECR_LOGIN_MODE", Meaning: "`helper` routes the registry to `docker-credential-godax` instead of storing a password: Docker then asks it for a token on each pull and push", Default: "`login`", Read: []string{"ecrLogin"}},
 	{Name: "CONTAINER_CLI", Meaning: "`docker`, `podman`, `nerdctl` or `finch`", Default: "`docker`", Read: []string{"ecrLogin", "build", "push"}},
 	{Name: "IMAGE_REPOSITORY", Meaning: "ECR repository name, also the local image's name", Default: "required; the demo sets it", Read: []string{"build", "push"}},
 	{Name: "IMAGE_TAG", Meaning: "image tag", Default: "the git short SHA, with `-dirty` when the tree has uncommitted changes", Read: []string{"build", "push"}},
@@ -113,7 +113,7 @@ var Vars = []Var{
 	{Name: "TEST_FLAGS", Meaning: "extra flags for `go test`, e.g. `-short` or `-run Login -v`", Default: "none", Read: []string{"test"}},
 	{Name: "BENCH_RUNS", Meaning: "rounds of each measured variant", Default: "`10`", Read: []string{"bench"}},
 	{Name: "GOBIN", Meaning: "where `install` puts the binaries", Default: "`go env GOBIN`, else `$(go env GOPATH)/bin`", Read: []string{"install"}},
-	{Name: "CI", Meaning: "`true` gives plain output: no colour, plain build progress; integration tests fail instead of skipping without the sandbox", Default: "unset", Read: []string{"build", "push", "test"}},
+	{Name: "CI", Meaning: "any value but `0`, `false`, `no` or `off` means a CI run: plain output (no colour, plain build progress), no prompts (`DEPLOY_CONFIRM` refuses), and integration tests fail instead of skipping without the sandbox", Default: "unset", Read: []string{"build", "push", "deploy", "test"}},
 }
 
 // For returns the variables target reads: its own, and those of the

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/godax/godax/lib/awsauth/mfaprompt"
 	"github.com/godax/godax/lib/container"
 	"github.com/godax/godax/lib/ecrauth"
+	"github.com/godax/godax/lib/dax/envvar"
 )
 
 // LoginSettings is ecrLogin's configuration, read from the environment by
@@ -142,21 +142,15 @@ func ReadLoginSettings(getenv func(string) string) (LoginSettings, error) {
 		s.Identity = env("AWS_ACCESS_KEY_ID")
 	}
 
-	switch v := strings.ToLower(env("ECR_NO_CACHE")); v {
-	case "", "0", "false", "no":
-	case "1", "true", "yes":
-		s.NoCache = true
-	default:
-		return s, fmt.Errorf("ECR_NO_CACHE=%q: want 1 to bypass the cache, or unset", v)
+	if s.NoCache, err = envvar.Bool("ECR_NO_CACHE", env("ECR_NO_CACHE"), false); err != nil {
+		return s, err
 	}
 
-	s.LoginTimeout = container.DefaultLoginTimeout
-	if v := env("ECR_LOGIN_TIMEOUT"); v != "" {
-		d, err := parseDuration(v)
-		if err != nil || d <= 0 {
-			return s, fmt.Errorf("ECR_LOGIN_TIMEOUT=%q: want a duration such as 30s or 2m, or seconds", v)
-		}
-		s.LoginTimeout = d
+	if s.LoginTimeout, err = envvar.Duration("ECR_LOGIN_TIMEOUT", env("ECR_LOGIN_TIMEOUT"), container.DefaultLoginTimeout); err != nil {
+		return s, err
+	}
+	if s.LoginTimeout == 0 {
+		return s, errors.New(`ECR_LOGIN_TIMEOUT="0": want a duration above zero, such as 30s or 2m`)
 	}
 	switch v := strings.ToLower(env("ECR_LOGIN_MODE")); v {
 	case "", "login":
@@ -229,13 +223,13 @@ func readRole(env func(string) string, s LoginSettings) (*awsauth.Role, error) {
 		}
 	}
 	if d := env("ECR_ROLE_DURATION"); d != "" {
-		dur, err := parseDuration(d)
+		dur, err := envvar.Duration("ECR_ROLE_DURATION", d, 0)
 		if err != nil {
-			return nil, fmt.Errorf("ECR_ROLE_DURATION=%q: want a duration such as 15m or 1h, or seconds", d)
+			return nil, err
 		}
 		r.Duration = dur
 		if dur < awsauth.MinRoleDuration {
-			return nil, fmt.Errorf("ECR_ROLE_DURATION=%q is under STS's minimum of 15m", d)
+			return nil, fmt.Errorf("ECR_ROLE_DURATION=%s is under STS's minimum of 15m", envvar.AsRead(d, dur))
 		}
 	}
 	if r.SessionName != "" && !awsauth.ValidSessionName(r.SessionName) {
@@ -273,12 +267,4 @@ func (s LoginSettings) primaryRegion() string {
 		return s.Regions[0]
 	}
 	return ""
-}
-
-// parseDuration reads a Go duration ("1h30m") or a whole number of seconds.
-func parseDuration(s string) (time.Duration, error) {
-	if n, err := strconv.Atoi(s); err == nil {
-		return time.Duration(n) * time.Second, nil
-	}
-	return time.ParseDuration(s)
 }

@@ -98,7 +98,7 @@ func TestReadLoginSettings_NamesTheVariableAndValueThatIsWrong(t *testing.T) {
 		{map[string]string{"ECR_REGIONS": "us-east-1,cn-north-1"}, `ECR_REGIONS mixes partitions`},
 		{map[string]string{"CONTAINER_CLI": "dokcer"}, `CONTAINER_CLI: unknown container CLI "dokcer"`},
 		{map[string]string{"ECR_ROLE": "arn:aws:iam::111122223333:role/r", "ECR_ROLE_DURATION": "10m"}, `ECR_ROLE_DURATION="10m" is under STS's minimum of 15m`},
-		{map[string]string{"ECR_ROLE": "arn:aws:iam::111122223333:role/r", "ECR_ROLE_DURATION": "600"}, `ECR_ROLE_DURATION="600" is under STS's minimum of 15m`},
+		{map[string]string{"ECR_ROLE": "arn:aws:iam::111122223333:role/r", "ECR_ROLE_DURATION": "600"}, `ECR_ROLE_DURATION="600" (read as 600 seconds) is under STS's minimum of 15m`},
 		{map[string]string{"ECR_ROLE": "arn:aws:iam::111122223333:role/r", "ECR_ROLE_DURATION": "13h"}, `ECR_ROLE_DURATION="13h" is over STS's maximum of 12h`},
 		{map[string]string{"ECR_ROLE": "arn:aws:iam::111122223333:role/r", "ECR_ROLE_DURATION": "soon"}, `ECR_ROLE_DURATION="soon": want a duration`},
 		{map[string]string{"ECR_ROLE": "arn:aws:iam::111122223333:role/r", "ECR_ROLE_SESSION_NAME": "has space"}, `ECR_ROLE_SESSION_NAME="has space"`},

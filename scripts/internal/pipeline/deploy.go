@@ -14,6 +14,7 @@ import (
 
 	"github.com/godax/godax/lib/awsauth"
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/dax/envvar"
 	"github.com/godax/godax/lib/deploy"
 	"github.com/godax/godax/lib/ecrauth"
 )
@@ -128,9 +129,12 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 		s.Concurrency = n
 	}
 	if v := env("DEPLOY_TIMEOUT"); v != "" {
-		d, err := parseDuration(v)
-		if err != nil || d <= 0 {
-			return s, fmt.Errorf("DEPLOY_TIMEOUT=%q: want a positive duration such as 90s or 15m, or seconds", v)
+		d, err := envvar.Duration("DEPLOY_TIMEOUT", v, 0)
+		if err != nil {
+			return s, err
+		}
+		if d < minDeployTimeout {
+			return s, fmt.Errorf("DEPLOY_TIMEOUT=%s is under the minimum of %s: a rollout needs time to start", envvar.AsRead(v, d), minDeployTimeout)
 		}
 		s.Timeout = d
 	}
@@ -149,17 +153,12 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 func envFlag(name, v string) (bool, error) { return envFlagOr(name, v, false) }
 
 // envFlagOr reads the on/off variable name whose value is v; unset is def.
-func envFlagOr(name, v string, def bool) (bool, error) {
-	switch strings.ToLower(v) {
-	case "":
-		return def, nil
-	case "0", "false", "no":
-		return false, nil
-	case "1", "true", "yes":
-		return true, nil
-	}
-	return false, fmt.Errorf("%s=%q: want 1 (on) or 0 (off)", name, v)
-}
+func envFlagOr(name, v string, def bool) (bool, error) { return envvar.Bool(name, v, def) }
+
+// minDeployTimeout is the shortest DEPLOY_TIMEOUT: less cannot see even
+// one poll of a rollout, and would change targets only to report them
+// timed out.
+const minDeployTimeout = 10 * time.Second
 
 // deployEnv is what a deploy needs beyond its settings: the targets, built
 // with their AWS configurations, and the registry that resolves and

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/dax/envvar"
 )
 
 // confirm shows plan, the change to n targets, and asks on sh's terminal
@@ -20,7 +21,7 @@ func confirm(ctx context.Context, sh *dax.Shell, n int, plan string) error {
 	switch {
 	case errors.Is(err, dax.ErrNoTerminal):
 		why := "there is none"
-		if strings.EqualFold(os.Getenv("CI"), "true") {
+		if envvar.CI(os.Getenv("CI")) {
 			why = "CI is true"
 		}
 		return fmt.Errorf("DEPLOY_CONFIRM=1 needs a terminal to ask on, and %s: nothing changed (unset DEPLOY_CONFIRM to deploy without asking)", why)

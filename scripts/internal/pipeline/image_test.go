@@ -226,9 +226,9 @@ func TestReadImageSettings_RejectsBadInputNamingTheVariable(t *testing.T) {
 		{"empty part", map[string]string{"IMAGE_PLATFORM": "linux//v7"},
 			`IMAGE_PLATFORM="linux//v7": want OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64`},
 		{"bad scan flag", map[string]string{"ECR_SCAN_ON_PUSH": "sometimes"},
-			`ECR_SCAN_ON_PUSH="sometimes": want 1 (on) or 0 (off)`},
+			`ECR_SCAN_ON_PUSH="sometimes": want 1, true, yes or on, or 0, false, no or off`},
 		{"bad immutability flag", map[string]string{"ECR_IMMUTABLE_TAGS": "2"},
-			`ECR_IMMUTABLE_TAGS="2": want 1 (on) or 0 (off)`},
+			`ECR_IMMUTABLE_TAGS="2": want 1, true, yes or on, or 0, false, no or off`},
 	}
 	for _, tt := range tests {
 		m := map[string]string{}

@@ -3,10 +3,10 @@ package sandboxtest
 import (
 	"context"
 	"os"
-	"strconv"
 	"testing"
 	"time"
 
+	"github.com/godax/godax/lib/dax/envvar"
 	"github.com/godax/godax/scripts/sandbox"
 )
 
@@ -30,7 +30,7 @@ func Require(t testing.TB) *sandbox.State {
 	if err == nil {
 		return st
 	}
-	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+	if envvar.CI(os.Getenv("CI")) {
 		t.Fatalf("integration test needs the sandbox, and CI is true: %v\n(start it first with: go run mage.go sandbox:up)", err)
 	}
 	t.Skipf("integration test skipped: %v\n(start the sandbox with: go run mage.go sandbox:up)", err)
