@@ -120,8 +120,14 @@ func get(t *testing.T, f *fakeECR, environ []string) (stdout string, err error) 
 // getHost is get for host.
 func getHost(t *testing.T, f *fakeECR, environ []string, host string) (stdout string, err error) {
 	t.Helper()
+	return getServerURL(t, f, environ, "https://"+host)
+}
+
+// getServerURL is get with serverURL on stdin as it is, then a newline.
+func getServerURL(t *testing.T, f *fakeECR, environ []string, serverURL string) (stdout string, err error) {
+	t.Helper()
 	cmd := exec.Command(filepath.Join(build(t), "docker-credential-godax"), "get")
-	cmd.Env, cmd.Stdin = environ, strings.NewReader("https://"+host+"\n")
+	cmd.Env, cmd.Stdin = environ, strings.NewReader(serverURL+"\n")
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	f.mu.Lock()
@@ -301,5 +307,64 @@ func TestFetchers_RefuseTheOtherKindOfRegistryNamingItsFetcher(t *testing.T) {
 	}
 	if targets, _ := f.calls(); len(targets) != 0 {
 		t.Errorf("calls to ECR: %v, want none", targets)
+	}
+}
+
+// hostileHosts are server URLs that name, or seem to name, an ECR
+// registry but send Docker elsewhere, or are not a host at all. The
+// helper must answer each "not found" without fetching or caching.
+var hostileHosts = []string{
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com.evil.example",
+	"111122223333.dkr.ecr.evil",
+	"999999999999.dkr.ecr.attacker.example:443",
+	"https://111122223333.dkr.ecr.us-east-1.amazonaws.com.evil.example/v2/",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com.",
+	"https://111122223333.dkr.ecr.us-east-1.amazonaws.com./v2/",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com..evil.example",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com.cn.evil",
+	"111122223333.dkr.ecr.us-east-1.on.aws.evil.example",
+	"111122223333.dkr.ecr-fips.us-east-1.amazonaws.com.evil.example",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com@evil.example",
+	"https://111122223333.dkr.ecr.us-east-1.amazonaws.com@evil.example/v2/",
+	"https://user@111122223333.dkr.ecr.us-east-1.amazonaws.com/v2/",
+	"111122223333.DKR.ECR.US-EAST-1.AMAZONAWS.COM.EVIL.EXAMPLE",
+	"111122223333.dkr.ecr.us-east-1.\u0430mazonaws.com", // Cyrillic а
+	"111122223333.d\u212Ar.ecr.us-east-1.amazonaws.com", // Kelvin sign, which lower-cases to k
+	"evil.111122223333.dkr.ecr.us-east-1.amazonaws.com",
+	"1111222233334.dkr.ecr.us-east-1.amazonaws.com",
+	"111122223333.dkr.ecr..amazonaws.com",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com evil.example",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com\n.evil.example",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com:8443",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com:443.evil.example",
+	"evil.example/?next=://111122223333.dkr.ecr.us-east-1.amazonaws.com",
+	"111122223333.dkr.ecr.cn-north-1.amazonaws.com",
+	"public.ecr.aws.evil.example",
+}
+
+func TestGet_AnswersNotFoundForHostileHostsWithoutFetchingOrCaching(t *testing.T) {
+	t.Parallel()
+	f := newFakeECR(t)
+	for _, host := range hostileHosts {
+		dir := t.TempDir()
+		out, err := getServerURL(t, f, env(f, dir, "AWS_REGION=us-east-1"), host)
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || strings.TrimSpace(out) != "credentials not found in native keychain" {
+			t.Errorf("get %q = %q, %v; want exit status 1 and credentials not found", host, out, err)
+		}
+		if strings.Contains(out, "test-token-1") {
+			t.Errorf("get %q handed out the token", host)
+		}
+		if files := cached(t, dir); len(files) != 0 {
+			t.Errorf("get %q: cache holds %v, want nothing", host, files)
+		}
+		list := exec.Command(filepath.Join(build(t), "docker-credential-godax"), "list")
+		list.Env = env(f, dir, "AWS_REGION=us-east-1")
+		if listed, err := list.Output(); err != nil || strings.TrimSpace(string(listed)) != "{}" {
+			t.Errorf("list after get %q = %q, %v; want {}", host, listed, err)
+		}
+	}
+	if targets, _ := f.calls(); len(targets) != 0 {
+		t.Errorf("%d calls to ECR for hostile hosts, want none", len(targets))
 	}
 }

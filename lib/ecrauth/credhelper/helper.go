@@ -172,15 +172,25 @@ func (h Helper) Delete(serverURL string) error {
 }
 
 // List names the hosts the cache holds an unexpired token for, each with
-// its user name.
+// its user name: the hosts Get would serve from it. A host the helper
+// does not serve, such as one a version that checked hosts less strictly
+// cached, is left out.
 func (h Helper) List() (map[string]string, error) {
+	path, err := ConfigPath()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := ReadConfig(path)
+	if err != nil {
+		return nil, err
+	}
 	dir, err := cacheDir()
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
 	for _, e := range (tokencache.Cache{Dir: dir}).Entries() {
-		if e.Secret != "" && !e.Expired(h.o.Now()) {
+		if _, served := Lookup(cfg, h.o.Getenv, e.Host); served && e.Secret != "" && !e.Expired(h.o.Now()) {
 			out[e.Host] = e.Username
 		}
 	}

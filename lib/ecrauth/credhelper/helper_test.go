@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/godax/godax/lib/ecrauth/credhelper"
+	"github.com/godax/godax/lib/ecrauth/tokencache"
 )
 
 const ecrHost = "111122223333.dkr.ecr.eu-west-1.amazonaws.com"
@@ -136,6 +137,24 @@ func TestGet_TakesEachRegistrysSettingsFromTheConfigFile(t *testing.T) {
 	want := []credhelper.Request{{Host: "proxy.example:443", Registry: credhelper.Registry{ECR: ecrHost, Profile: "prod", Role: "pull", Account: "111122223333"}}}
 	if diff := cmp.Diff(want, f.reqs); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestList_LeavesOutHostsTheHelperDoesNotServe(t *testing.T) {
+	f := newFixture(t)
+	cache := tokencache.Cache{Dir: filepath.Join(os.Getenv("ECR_CACHE_DIR"), "helper")}
+	for _, host := range []string{ecrHost, "111122223333.dkr.ecr.evil", "111122223333.dkr.ecr.us-east-1.amazonaws.com.evil.example"} {
+		e := tokencache.Entry{Host: host, Region: "us-east-1", RequestedAt: t0, ExpiresAt: t0.Add(12 * time.Hour), Username: "AWS", Secret: "s3cret"}
+		if err := cache.Put(tokencache.Key{Host: host, Region: "us-east-1"}, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := f.helper().List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]string{ecrHost: "AWS"}, got); diff != "" {
+		t.Errorf("List (-want +got):\n%s", diff)
 	}
 }
 
