@@ -33,6 +33,7 @@ type fakeECR struct {
 	pid     int
 	exes    []string
 	targets []string
+	regions []string
 }
 
 func newFakeECR(t *testing.T) *fakeECR {
@@ -41,6 +42,7 @@ func newFakeECR(t *testing.T) *fakeECR {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		f.targets = append(f.targets, r.Header.Get("X-Amz-Target"))
+		f.regions = append(f.regions, signingRegion(r.Header.Get("Authorization")))
 		exe, _ := os.Readlink("/proc/" + strconv.Itoa(f.pid) + "/exe")
 		f.exes = append(f.exes, filepath.Base(exe))
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
@@ -57,6 +59,18 @@ func newFakeECR(t *testing.T) *fakeECR {
 	}))
 	t.Cleanup(f.Close)
 	return f
+}
+
+// signingRegion is the region of a SigV4 Authorization header's scope,
+// Credential=KEY/DATE/REGION/SERVICE/aws4_request: the region the SDK
+// was asked to call.
+func signingRegion(auth string) string {
+	_, cred, _ := strings.Cut(auth, "Credential=")
+	scope := strings.Split(cred, "/")
+	if len(scope) < 3 {
+		return ""
+	}
+	return scope[2]
 }
 
 func (f *fakeECR) calls() ([]string, []string) {
@@ -366,5 +380,52 @@ func TestGet_AnswersNotFoundForHostileHostsWithoutFetchingOrCaching(t *testing.T
 	}
 	if targets, _ := f.calls(); len(targets) != 0 {
 		t.Errorf("%d calls to ECR for hostile hosts, want none", len(targets))
+	}
+}
+
+func TestGet_AsksTheHostsRegionWhateverAWS_REGIONSays(t *testing.T) {
+	t.Parallel()
+	f, dir := newFakeECR(t), t.TempDir()
+	out, err := get(t, f, env(f, dir, "AWS_REGION=us-east-1"))
+	if err != nil {
+		t.Fatalf("get: %v: %s", err, out)
+	}
+	f.mu.Lock()
+	regions := append([]string(nil), f.regions...)
+	f.mu.Unlock()
+	if diff := cmp.Diff([]string{"eu-west-1"}, regions); diff != "" {
+		t.Errorf("regions asked (-want +got):\n%s", diff)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "cache", "helper", "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %v, want one", files)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e struct {
+		Key    struct{ Region string }
+		Region string
+	}
+	if err := json.Unmarshal(b, &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.Key.Region != "eu-west-1" || e.Region != "eu-west-1" {
+		t.Errorf("cache entry key region %q, token region %q; want eu-west-1 for both", e.Key.Region, e.Region)
+	}
+
+	// The fetcher, asked on stdin with a region in the settings, asks
+	// the host's all the same.
+	cmd := exec.Command(filepath.Join(build(t), "godax-ecr-token"))
+	cmd.Env, cmd.Stdin = env(f, dir, "AWS_REGION=us-east-1"), strings.NewReader(`{"host":"`+ecrHost+`","registry":{"region":"us-east-1"}}`)
+	if out, err := cmd.Output(); err != nil || !strings.Contains(string(out), `"region":"eu-west-1"`) {
+		t.Errorf("godax-ecr-token = %s, %v; want a token from eu-west-1", out, err)
+	}
+	f.mu.Lock()
+	regions = append([]string(nil), f.regions...)
+	f.mu.Unlock()
+	if diff := cmp.Diff([]string{"eu-west-1", "eu-west-1"}, regions); diff != "" {
+		t.Errorf("regions asked after the fetcher's run (-want +got):\n%s", diff)
 	}
 }

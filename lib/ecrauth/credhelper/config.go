@@ -15,11 +15,12 @@ type Registry struct {
 	// asks about is an alias of it (a proxy, the sandbox's registry);
 	// "" when the host is the ECR host itself.
 	ECR string `json:"ecr,omitempty"`
-	// Account is the registry's account; "" for the caller's or the
-	// host's.
+	// Account is the registry's account; "" for the caller's. The ECR
+	// host's account, when it names one, wins over this setting.
 	Account string `json:"account,omitempty"`
-	// Region is the region to ask for the token; "" for the ECR host's,
-	// else the profile's.
+	// Region is the region to ask for the token; "" for the profile's.
+	// The ECR host's region, when it names one, wins over this setting:
+	// a token opens only the registries of the region that issued it.
 	Region string `json:"region,omitempty"`
 	// Profile is the shared-config profile; "" for the default chain.
 	Profile string `json:"profile,omitempty"`
@@ -103,7 +104,9 @@ func FromEnv(getenv func(string) string) Registry {
 
 // Lookup returns the settings for host: the config file's entry when it
 // has one; else the environment's, when host is ECR_REGISTRY or an ECR
-// host ([ParseECRHost]). ok is false for any other host.
+// host ([ParseECRHost]). ok is false for any other host. The region and
+// account are those of the ECR host the settings serve, when it names
+// them (see [Request.Scope]).
 func Lookup(cfg Config, getenv func(string) string, host string) (r Registry, ok bool) {
 	host = TrimHost(host)
 	r, ok = cfg.Registries[host]
@@ -115,5 +118,6 @@ func Lookup(cfg Config, getenv func(string) string, host string) (r Registry, ok
 	if !ok {
 		return Registry{}, false
 	}
+	_, r.Account, r.Region, _ = Request{Host: host, Registry: r}.Scope()
 	return r, true
 }

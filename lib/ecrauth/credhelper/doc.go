@@ -27,7 +27,8 @@
 // A host that is neither in the file, nor ECR_REGISTRY, nor an ECR host
 // ([ParseECRHost], the one check of ECR hosts that the fetchers and the
 // login share) is not found: no token is fetched, cached or listed for
-// it, and Docker goes on without credentials.
+// it, and Docker goes on without credentials. An ECR host's token is
+// asked in its own region and account, whatever the settings say.
 //
 // # The cache
 //

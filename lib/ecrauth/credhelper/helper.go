@@ -1,6 +1,7 @@
 package credhelper
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -54,6 +55,20 @@ func (req Request) ECRHost() string {
 		return TrimHost(req.Registry.ECR)
 	}
 	return TrimHost(req.Host)
+}
+
+// Scope returns what req's ECR host ([Request.ECRHost]) says, and the
+// account and region its token is asked for: the ECR host's when it is an
+// ECR registry's, since a token opens only the registries of the region
+// that issued it, else the settings'. err is [ParseECRHost]'s, and ecr
+// the zero ECRRegistry, when the ECR host is not an ECR registry's (an
+// alias whose settings name the account and region).
+func (req Request) Scope() (ecr ECRRegistry, account, region string, err error) {
+	ecr, err = ParseECRHost(req.ECRHost())
+	if err != nil {
+		return ECRRegistry{}, req.Registry.Account, req.Registry.Region, err
+	}
+	return ecr, cmp.Or(ecr.Account, req.Registry.Account), ecr.Region, nil
 }
 
 // Response is the fetcher's answer, as JSON on its stdout.
