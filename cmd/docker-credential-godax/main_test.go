@@ -33,6 +33,7 @@ type fakeECR struct {
 	pid     int
 	exes    []string
 	targets []string
+	regions []string
 }
 
 func newFakeECR(t *testing.T) *fakeECR {
@@ -41,6 +42,7 @@ func newFakeECR(t *testing.T) *fakeECR {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		f.targets = append(f.targets, r.Header.Get("X-Amz-Target"))
+		f.regions = append(f.regions, signingRegion(r.Header.Get("Authorization")))
 		exe, _ := os.Readlink("/proc/" + strconv.Itoa(f.pid) + "/exe")
 		f.exes = append(f.exes, filepath.Base(exe))
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
@@ -57,6 +59,18 @@ func newFakeECR(t *testing.T) *fakeECR {
 	}))
 	t.Cleanup(f.Close)
 	return f
+}
+
+// signingRegion is the region of a SigV4 Authorization header's scope,
+// Credential=KEY/DATE/REGION/SERVICE/aws4_request: the region the SDK
+// was asked to call.
+func signingRegion(auth string) string {
+	_, cred, _ := strings.Cut(auth, "Credential=")
+	scope := strings.Split(cred, "/")
+	if len(scope) < 3 {
+		return ""
+	}
+	return scope[2]
 }
 
 func (f *fakeECR) calls() ([]string, []string) {
@@ -120,8 +134,14 @@ func get(t *testing.T, f *fakeECR, environ []string) (stdout string, err error) 
 // getHost is get for host.
 func getHost(t *testing.T, f *fakeECR, environ []string, host string) (stdout string, err error) {
 	t.Helper()
+	return getServerURL(t, f, environ, "https://"+host)
+}
+
+// getServerURL is get with serverURL on stdin as it is, then a newline.
+func getServerURL(t *testing.T, f *fakeECR, environ []string, serverURL string) (stdout string, err error) {
+	t.Helper()
 	cmd := exec.Command(filepath.Join(build(t), "docker-credential-godax"), "get")
-	cmd.Env, cmd.Stdin = environ, strings.NewReader("https://"+host+"\n")
+	cmd.Env, cmd.Stdin = environ, strings.NewReader(serverURL+"\n")
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	f.mu.Lock()
@@ -301,5 +321,111 @@ func TestFetchers_RefuseTheOtherKindOfRegistryNamingItsFetcher(t *testing.T) {
 	}
 	if targets, _ := f.calls(); len(targets) != 0 {
 		t.Errorf("calls to ECR: %v, want none", targets)
+	}
+}
+
+// hostileHosts are server URLs that name, or seem to name, an ECR
+// registry but send Docker elsewhere, or are not a host at all. The
+// helper must answer each "not found" without fetching or caching.
+var hostileHosts = []string{
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com.evil.example",
+	"111122223333.dkr.ecr.evil",
+	"999999999999.dkr.ecr.attacker.example:443",
+	"https://111122223333.dkr.ecr.us-east-1.amazonaws.com.evil.example/v2/",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com.",
+	"https://111122223333.dkr.ecr.us-east-1.amazonaws.com./v2/",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com..evil.example",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com.cn.evil",
+	"111122223333.dkr.ecr.us-east-1.on.aws.evil.example",
+	"111122223333.dkr.ecr-fips.us-east-1.amazonaws.com.evil.example",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com@evil.example",
+	"https://111122223333.dkr.ecr.us-east-1.amazonaws.com@evil.example/v2/",
+	"https://user@111122223333.dkr.ecr.us-east-1.amazonaws.com/v2/",
+	"111122223333.DKR.ECR.US-EAST-1.AMAZONAWS.COM.EVIL.EXAMPLE",
+	"111122223333.dkr.ecr.us-east-1.\u0430mazonaws.com", // Cyrillic а
+	"111122223333.d\u212Ar.ecr.us-east-1.amazonaws.com", // Kelvin sign, which lower-cases to k
+	"evil.111122223333.dkr.ecr.us-east-1.amazonaws.com",
+	"1111222233334.dkr.ecr.us-east-1.amazonaws.com",
+	"111122223333.dkr.ecr..amazonaws.com",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com evil.example",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com\n.evil.example",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com:8443",
+	"111122223333.dkr.ecr.us-east-1.amazonaws.com:443.evil.example",
+	"evil.example/?next=://111122223333.dkr.ecr.us-east-1.amazonaws.com",
+	"111122223333.dkr.ecr.cn-north-1.amazonaws.com",
+	"public.ecr.aws.evil.example",
+}
+
+func TestGet_AnswersNotFoundForHostileHostsWithoutFetchingOrCaching(t *testing.T) {
+	t.Parallel()
+	f := newFakeECR(t)
+	for _, host := range hostileHosts {
+		dir := t.TempDir()
+		out, err := getServerURL(t, f, env(f, dir, "AWS_REGION=us-east-1"), host)
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || strings.TrimSpace(out) != "credentials not found in native keychain" {
+			t.Errorf("get %q = %q, %v; want exit status 1 and credentials not found", host, out, err)
+		}
+		if strings.Contains(out, "test-token-1") {
+			t.Errorf("get %q handed out the token", host)
+		}
+		if files := cached(t, dir); len(files) != 0 {
+			t.Errorf("get %q: cache holds %v, want nothing", host, files)
+		}
+		list := exec.Command(filepath.Join(build(t), "docker-credential-godax"), "list")
+		list.Env = env(f, dir, "AWS_REGION=us-east-1")
+		if listed, err := list.Output(); err != nil || strings.TrimSpace(string(listed)) != "{}" {
+			t.Errorf("list after get %q = %q, %v; want {}", host, listed, err)
+		}
+	}
+	if targets, _ := f.calls(); len(targets) != 0 {
+		t.Errorf("%d calls to ECR for hostile hosts, want none", len(targets))
+	}
+}
+
+func TestGet_AsksTheHostsRegionWhateverAWS_REGIONSays(t *testing.T) {
+	t.Parallel()
+	f, dir := newFakeECR(t), t.TempDir()
+	out, err := get(t, f, env(f, dir, "AWS_REGION=us-east-1"))
+	if err != nil {
+		t.Fatalf("get: %v: %s", err, out)
+	}
+	f.mu.Lock()
+	regions := append([]string(nil), f.regions...)
+	f.mu.Unlock()
+	if diff := cmp.Diff([]string{"eu-west-1"}, regions); diff != "" {
+		t.Errorf("regions asked (-want +got):\n%s", diff)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "cache", "helper", "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %v, want one", files)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e struct {
+		Key    struct{ Region string }
+		Region string
+	}
+	if err := json.Unmarshal(b, &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.Key.Region != "eu-west-1" || e.Region != "eu-west-1" {
+		t.Errorf("cache entry key region %q, token region %q; want eu-west-1 for both", e.Key.Region, e.Region)
+	}
+
+	// The fetcher, asked on stdin with a region in the settings, asks
+	// the host's all the same.
+	cmd := exec.Command(filepath.Join(build(t), "godax-ecr-token"))
+	cmd.Env, cmd.Stdin = env(f, dir, "AWS_REGION=us-east-1"), strings.NewReader(`{"host":"`+ecrHost+`","registry":{"region":"us-east-1"}}`)
+	if out, err := cmd.Output(); err != nil || !strings.Contains(string(out), `"region":"eu-west-1"`) {
+		t.Errorf("godax-ecr-token = %s, %v; want a token from eu-west-1", out, err)
+	}
+	f.mu.Lock()
+	regions = append([]string(nil), f.regions...)
+	f.mu.Unlock()
+	if diff := cmp.Diff([]string{"eu-west-1", "eu-west-1"}, regions); diff != "" {
+		t.Errorf("regions asked after the fetcher's run (-want +got):\n%s", diff)
 	}
 }

@@ -1,6 +1,7 @@
 package ecrauth_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -110,14 +111,15 @@ func TestHostFor_UsesThePartitionsDomain(t *testing.T) {
 func FuzzParseHost_ResultNamesTheHostItParsed(f *testing.F) {
 	f.Add("111122223333.dkr.ecr.us-east-1.amazonaws.com")
 	f.Add("public.ecr.aws")
+	f.Add("https://111122223333.dkr.ecr.eu-west-1.amazonaws.com:443/v2/")
 	f.Add("111122223333.dkr-ecr.cn-north-1.on.amazonwebservices.com.cn")
 	f.Fuzz(func(t *testing.T, host string) {
 		reg, err := ecrauth.ParseHost(host)
 		if err != nil {
 			return
 		}
-		if reg.Host != ecrauth.TrimHost(host) {
-			t.Errorf("Host = %q, want %q", reg.Host, ecrauth.TrimHost(host))
+		if want := strings.TrimSuffix(ecrauth.TrimHost(host), ":443"); reg.Host != want {
+			t.Errorf("Host = %q, want %q", reg.Host, want)
 		}
 		if !reg.Public {
 			again, err := ecrauth.HostFor(reg.Account, reg.Region)

@@ -15,11 +15,12 @@ type Registry struct {
 	// asks about is an alias of it (a proxy, the sandbox's registry);
 	// "" when the host is the ECR host itself.
 	ECR string `json:"ecr,omitempty"`
-	// Account is the registry's account; "" for the caller's or the
-	// host's.
+	// Account is the registry's account; "" for the caller's. The ECR
+	// host's account, when it names one, wins over this setting.
 	Account string `json:"account,omitempty"`
-	// Region is the region to ask for the token; "" for the ECR host's,
-	// else the profile's.
+	// Region is the region to ask for the token; "" for the profile's.
+	// The ECR host's region, when it names one, wins over this setting:
+	// a token opens only the registries of the region that issued it.
 	Region string `json:"region,omitempty"`
 	// Profile is the shared-config profile; "" for the default chain.
 	Profile string `json:"profile,omitempty"`
@@ -103,54 +104,20 @@ func FromEnv(getenv func(string) string) Registry {
 
 // Lookup returns the settings for host: the config file's entry when it
 // has one; else the environment's, when host is ECR_REGISTRY or an ECR
-// host. ok is false for any other host.
+// host ([ParseECRHost]). ok is false for any other host. The region and
+// account are those of the ECR host the settings serve, when it names
+// them (see [Request.Scope]).
 func Lookup(cfg Config, getenv func(string) string, host string) (r Registry, ok bool) {
 	host = TrimHost(host)
-	if r, ok := cfg.Registries[host]; ok {
-		return r, true
+	r, ok = cfg.Registries[host]
+	if !ok {
+		r = FromEnv(getenv)
+		alias := TrimHost(getenv("ECR_REGISTRY"))
+		ok = (alias != "" && alias == host) || IsECRHost(host)
 	}
-	r = FromEnv(getenv)
-	if alias := TrimHost(getenv("ECR_REGISTRY")); alias != "" && alias == host {
-		return r, true
+	if !ok {
+		return Registry{}, false
 	}
-	if IsECRHost(host) {
-		return r, true
-	}
-	return Registry{}, false
-}
-
-// IsECRHost reports, without a regexp, whether host is shaped like an
-// ECR registry host: ACCOUNT.dkr.ecr[-fips].REGION.DOMAIN, its dual-stack
-// form ACCOUNT.dkr-ecr..., or public.ecr.aws. ecrauth.ParseHost checks it
-// fully, in the fetcher.
-func IsECRHost(host string) bool {
-	if host == publicHost {
-		return true
-	}
-	acct, rest, ok := strings.Cut(host, ".")
-	if !ok || len(acct) != 12 || strings.Trim(acct, "0123456789") != "" {
-		return false
-	}
-	for _, p := range []string{"dkr.ecr.", "dkr.ecr-fips.", "dkr-ecr.", "dkr-ecr-fips."} {
-		if strings.HasPrefix(rest, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// publicHost is ECR Public's registry host.
-const publicHost = "public.ecr.aws"
-
-// TrimHost returns the host of s, which may be a bare host or a URL such
-// as "https://HOST/v2/", lower-cased.
-func TrimHost(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, "://"); i >= 0 {
-		s = s[i+3:]
-	}
-	if i := strings.IndexByte(s, '/'); i >= 0 {
-		s = s[:i]
-	}
-	return strings.ToLower(s)
+	_, r.Account, r.Region, _ = Request{Host: host, Registry: r}.Scope()
+	return r, true
 }

@@ -25,7 +25,10 @@
 // ECR_ACCOUNT, ECR_ROLE, ECR_ROLE_SESSION_NAME, ECR_ROLE_EXTERNAL_ID,
 // ECR_ROLE_DURATION, AWS_PROFILE, AWS_REGION, and the AWS SDK's own.
 // A host that is neither in the file, nor ECR_REGISTRY, nor an ECR host
-// is not found, and Docker goes on without credentials.
+// ([ParseECRHost], the one check of ECR hosts that the fetchers and the
+// login share) is not found: no token is fetched, cached or listed for
+// it, and Docker goes on without credentials. An ECR host's token is
+// asked in its own region and account, whatever the settings say.
 //
 // # The cache
 //

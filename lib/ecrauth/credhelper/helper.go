@@ -1,6 +1,7 @@
 package credhelper
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -54,6 +55,20 @@ func (req Request) ECRHost() string {
 		return TrimHost(req.Registry.ECR)
 	}
 	return TrimHost(req.Host)
+}
+
+// Scope returns what req's ECR host ([Request.ECRHost]) says, and the
+// account and region its token is asked for: the ECR host's when it is an
+// ECR registry's, since a token opens only the registries of the region
+// that issued it, else the settings'. err is [ParseECRHost]'s, and ecr
+// the zero ECRRegistry, when the ECR host is not an ECR registry's (an
+// alias whose settings name the account and region).
+func (req Request) Scope() (ecr ECRRegistry, account, region string, err error) {
+	ecr, err = ParseECRHost(req.ECRHost())
+	if err != nil {
+		return ECRRegistry{}, req.Registry.Account, req.Registry.Region, err
+	}
+	return ecr, cmp.Or(ecr.Account, req.Registry.Account), ecr.Region, nil
 }
 
 // Response is the fetcher's answer, as JSON on its stdout.
@@ -172,15 +187,25 @@ func (h Helper) Delete(serverURL string) error {
 }
 
 // List names the hosts the cache holds an unexpired token for, each with
-// its user name.
+// its user name: the hosts Get would serve from it. A host the helper
+// does not serve, such as one a version that checked hosts less strictly
+// cached, is left out.
 func (h Helper) List() (map[string]string, error) {
+	path, err := ConfigPath()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := ReadConfig(path)
+	if err != nil {
+		return nil, err
+	}
 	dir, err := cacheDir()
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
 	for _, e := range (tokencache.Cache{Dir: dir}).Entries() {
-		if e.Secret != "" && !e.Expired(h.o.Now()) {
+		if _, served := Lookup(cfg, h.o.Getenv, e.Host); served && e.Secret != "" && !e.Expired(h.o.Now()) {
 			out[e.Host] = e.Username
 		}
 	}

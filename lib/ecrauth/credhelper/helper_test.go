@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/godax/godax/lib/ecrauth/credhelper"
+	"github.com/godax/godax/lib/ecrauth/tokencache"
 )
 
 const ecrHost = "111122223333.dkr.ecr.eu-west-1.amazonaws.com"
@@ -133,9 +134,65 @@ func TestGet_TakesEachRegistrysSettingsFromTheConfigFile(t *testing.T) {
 	if _, _, err := f.helper().Get("proxy.example:443"); err != nil {
 		t.Fatal(err)
 	}
-	want := []credhelper.Request{{Host: "proxy.example:443", Registry: credhelper.Registry{ECR: ecrHost, Profile: "prod", Role: "pull", Account: "111122223333"}}}
+	want := []credhelper.Request{{Host: "proxy.example:443", Registry: credhelper.Registry{ECR: ecrHost, Region: "eu-west-1", Profile: "prod", Role: "pull", Account: "111122223333"}}}
 	if diff := cmp.Diff(want, f.reqs); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestLookup_TakesTheRegionAndAccountFromTheECRHost(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"AWS_REGION": "us-east-1", "ECR_ACCOUNT": "444455556666", "ECR_REGISTRY": "127.0.0.1:5000"}
+	getenv := func(k string) string { return env[k] }
+	cfg := credhelper.Config{Registries: map[string]credhelper.Registry{
+		"111122223333.dkr.ecr.ap-south-1.amazonaws.com": {Region: "us-east-1", Profile: "ci"},
+		"proxy.example": {ECR: ecrHost, Region: "us-east-1"},
+	}}
+	for host, want := range map[string]credhelper.Registry{
+		ecrHost: {Account: "111122223333", Region: "eu-west-1"},
+		"https://111122223333.dkr-ecr.cn-north-1.on.amazonwebservices.com.cn/v2/": {Account: "111122223333", Region: "cn-north-1"},
+		"111122223333.dkr.ecr.ap-south-1.amazonaws.com":                           {Account: "111122223333", Region: "ap-south-1", Profile: "ci"},
+		"proxy.example":  {ECR: ecrHost, Account: "111122223333", Region: "eu-west-1"},
+		"public.ecr.aws": {Account: "444455556666", Region: "us-east-1"},
+		"127.0.0.1:5000": {Account: "444455556666", Region: "us-east-1"},
+	} {
+		got, ok := credhelper.Lookup(cfg, getenv, host)
+		if diff := cmp.Diff(want, got); !ok || diff != "" {
+			t.Errorf("Lookup(%q): served %v (-want +got):\n%s", host, ok, diff)
+		}
+	}
+}
+
+func TestGet_AsksAndKeysTheTokenByTheHostsRegion(t *testing.T) {
+	f := newFixture(t)
+	f.env["AWS_REGION"] = "us-east-1"
+	if _, _, err := f.helper().Get("https://" + ecrHost + "/v2/"); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.reqs) != 1 || f.reqs[0].Registry.Region != "eu-west-1" {
+		t.Errorf("requests %+v, want one for eu-west-1", f.reqs)
+	}
+	entries := tokencache.Cache{Dir: filepath.Join(os.Getenv("ECR_CACHE_DIR"), "helper")}.Entries()
+	if len(entries) != 1 || entries[0].Key.Region != "eu-west-1" {
+		t.Errorf("cache entries %+v, want one keyed by eu-west-1", entries)
+	}
+}
+
+func TestList_LeavesOutHostsTheHelperDoesNotServe(t *testing.T) {
+	f := newFixture(t)
+	cache := tokencache.Cache{Dir: filepath.Join(os.Getenv("ECR_CACHE_DIR"), "helper")}
+	for _, host := range []string{ecrHost, "111122223333.dkr.ecr.evil", "111122223333.dkr.ecr.us-east-1.amazonaws.com.evil.example"} {
+		e := tokencache.Entry{Host: host, Region: "us-east-1", RequestedAt: t0, ExpiresAt: t0.Add(12 * time.Hour), Username: "AWS", Secret: "s3cret"}
+		if err := cache.Put(tokencache.Key{Host: host, Region: "us-east-1"}, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := f.helper().List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]string{ecrHost: "AWS"}, got); diff != "" {
+		t.Errorf("List (-want +got):\n%s", diff)
 	}
 }
 

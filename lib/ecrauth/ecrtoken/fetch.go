@@ -1,7 +1,6 @@
 package ecrtoken
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -36,8 +35,11 @@ func Fetch(ctx context.Context, req credhelper.Request) (credhelper.Response, er
 
 // FetchWith gets a token as req describes, with get: it reads the
 // registry's settings, assumes its role on top of the caller's
-// credentials and calls get. The region and account default to those of
-// the ECR host (req.Host, or the registry's ECR field for an alias).
+// credentials and calls get. The region and account are those of the
+// ECR host (req.Host, or the registry's ECR field for an alias) whatever
+// the settings say, as [credhelper.Request.Scope] gives them; only an
+// alias with no ECR field takes them from its settings. Which hosts are
+// served at all is the helper's decision ([credhelper.Lookup]).
 //
 // # Error handling
 //
@@ -45,14 +47,9 @@ func Fetch(ctx context.Context, req credhelper.Request) (credhelper.Response, er
 // explained as [GetToken]'s are.
 func FetchWith(ctx context.Context, req credhelper.Request, get Getter) (credhelper.Response, error) {
 	r := req.Registry
-	reg, perr := ParseHost(req.ECRHost())
+	reg, account, region, perr := req.Scope()
 	if r.ECR != "" && perr != nil {
 		return credhelper.Response{}, fmt.Errorf("%s: ecr: %w", req.Host, perr)
-	}
-	region, account := r.Region, r.Account
-	if perr == nil {
-		region = cmp.Or(region, reg.Region)
-		account = cmp.Or(account, reg.Account)
 	}
 	if region != "" && !awsauth.ValidRegion(region) {
 		return credhelper.Response{}, fmt.Errorf("%s: region %q is not an AWS region name", req.Host, region)
