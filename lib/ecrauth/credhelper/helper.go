@@ -17,6 +17,8 @@ import (
 	"github.com/docker/docker-credential-helpers/credentials"
 
 	"github.com/godax/godax/lib/ecrauth/tokencache"
+
+	"github.com/godax/godax/lib/dax/envvar"
 )
 
 // FetcherName is the program that gets a private registry's token on a
@@ -139,7 +141,10 @@ func (h Helper) Get(serverURL string) (string, string, error) {
 	if err != nil {
 		return "", "", err
 	}
-	noCache := isTrue(h.o.Getenv("ECR_NO_CACHE"))
+	noCache, err := envvar.Bool("ECR_NO_CACHE", h.o.Getenv("ECR_NO_CACHE"), false)
+	if err != nil {
+		return "", "", err
+	}
 	if !noCache {
 		if e, ok := cache.Get(k); ok && e.Fresh(h.o.Now()) && e.Secret != "" {
 			return e.Username, e.Secret, nil
@@ -257,14 +262,6 @@ func key(host string, r Registry, getenv func(string) string) tokencache.Key {
 	}
 	k.Endpoint = strings.Join(eps, " ")
 	return k
-}
-
-func isTrue(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "1", "true", "yes":
-		return true
-	}
-	return false
 }
 
 // RunFetcher runs the fetcher program for req's registry with req on its
