@@ -17,7 +17,7 @@ import (
 //	commits := s.Lines("git log --format=%%s %s..HEAD", last)
 //	s.WriteText("CHANGELOG.md", changelog(commits)+s.ReadText("CHANGELOG.md"))
 //	s.Run("git commit -am %s", "release "+version)
-//	return s.Err() // "git describe --tags --abbrev=0: exit status 128: fatal: No names found ..."
+//	return s.Err() // "git describe --tags --abbrev=0: exit status 128" without a tag
 //
 // Commands run on the Script's [Shell], whose working directory and
 // environment the file helpers follow too: [Script.Cd] moves them all. A
