@@ -65,8 +65,9 @@ func (sh *Shell) ReadText(path string) (string, error) {
 // WriteText writes text to the file at path, relative to the Shell's
 // working directory, atomically: readers see the old content or the new,
 // never a part, and concurrent writers do not mix. An existing file keeps
-// its permissions; a new one gets 0644. The folder must exist. On failure
-// the file is unchanged.
+// its permissions; a new one gets 0644. A symbolic link at path is
+// written through, not replaced. The folder must exist. On failure the
+// file is unchanged.
 func (sh *Shell) WriteText(path, text string) error {
 	abs, err := sh.resolve("write", path)
 	if err != nil {
@@ -301,14 +302,16 @@ func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 	return writeAtomicFrom(path, bytes.NewReader(data), perm, false)
 }
 
-// writeAtomicFrom writes what r holds to path through a uniquely named
-// temporary file in the same folder, synced to disk before it is renamed
-// over path; the folder is synced after, so the rename survives a crash.
+// writeAtomicFrom writes what r holds to path (or to the file a symbolic
+// link at path points to) through a uniquely named temporary file in the
+// same folder, synced to disk before it is renamed over path; the folder
+// is synced after, so the rename survives a crash.
 // The file gets perm when forcePerm is set or path does not exist yet, and
 // keeps its permissions otherwise. On failure path is unchanged and the
 // temporary file is removed. Every error is checked, Close and Rename
 // included.
 func writeAtomicFrom(path string, r io.WriterTo, perm fs.FileMode, forcePerm bool) error {
+	path = followLinks(path)
 	if !forcePerm {
 		if fi, err := os.Stat(path); err == nil {
 			perm = fi.Mode().Perm()
@@ -341,6 +344,27 @@ func writeAtomicFrom(path string, r io.WriterTo, perm fs.FileMode, forcePerm boo
 		return fmt.Errorf("write %s: sync folder: %w", path, err)
 	}
 	return nil
+}
+
+// followLinks returns the path a chain of symbolic links at path ends at,
+// even when that does not exist yet, as os.WriteFile would write it; path
+// itself when it is no link. It gives up after 40 links, as Linux does.
+func followLinks(path string) string {
+	for range 40 {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return path
+		}
+		link, err := os.Readlink(path)
+		if err != nil {
+			return path
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(path), link)
+		}
+		path = link
+	}
+	return path
 }
 
 // syncDir flushes the entries of the folder dir to disk. Windows cannot

@@ -236,3 +236,53 @@ func TestShell_GlobTakesBracesAndLeavesDollarSignsAlone(t *testing.T) {
 		t.Errorf("Glob(none*) = %q, %v; want nothing, no error", got, err)
 	}
 }
+
+func TestShell_WriteTextWritesThroughASymbolicLink(t *testing.T) {
+	t.Parallel()
+	sh, dir := newShellIn(t)
+	if err := os.Symlink("real.txt", filepath.Join(dir, "link.txt")); err != nil {
+		t.Skip("no symbolic links:", err)
+	}
+	if err := sh.WriteText("link.txt", "through\n"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := sh.ReadText("real.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff("through\n", got); diff != "" {
+		t.Errorf("real.txt (-want +got):\n%s", diff)
+	}
+	if fi, err := os.Lstat(filepath.Join(dir, "link.txt")); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("link.txt is no longer a link: %v", err)
+	}
+}
+
+func TestShell_MoveCopiesAcrossFileSystems(t *testing.T) {
+	t.Parallel()
+	other, err := os.MkdirTemp("/dev/shm", "dax-move")
+	if err != nil {
+		t.Skip("no second file system at /dev/shm:", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(other) })
+	sh, dir := newShellIn(t)
+	if err := sh.Mkdir("tree/inner"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.WriteText("tree/inner/f", "moved\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Move("tree", other); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(other, "tree", "inner", "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff("moved\n", string(got)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "tree")); !os.IsNotExist(err) {
+		t.Errorf("tree still at its source: %v", err)
+	}
+}

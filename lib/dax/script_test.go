@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -115,31 +113,5 @@ func TestScript_ZeroValueRunsOnTheDefaultShell(t *testing.T) {
 	var s dax.Script
 	if got := s.Text("echo zero"); got != "zero" || s.Err() != nil {
 		t.Errorf("Text = %q, %v; want zero, nil", got, s.Err())
-	}
-}
-
-func TestScript_GoVetChecksTheHolesOfItsMethods(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go vet")
-	}
-	t.Parallel()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command:", err)
-	}
-	out, err := exec.Command(goTool, "vet", "./testdata/vetscript").CombinedOutput()
-	if err == nil {
-		t.Fatalf("go vet found nothing wrong in testdata/vetscript:\n%s", out)
-	}
-	for _, want := range []string{
-		"bad.go:8:", "Script).Run format %s reads arg #2, but call has 1 arg",
-		"bad.go:9:", "Script).Text format %d has arg src of wrong type string",
-		"bad.go:10:", "Script).JSON format %s reads arg #2, but call has 1 arg",
-		"bad.go:11:", "Script).Require format %d has arg src of wrong type string",
-		"bad.go:12:", "Script).Info format %s reads arg #1, but call has 0 args",
-	} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("go vet output lacks %q:\n%s", want, out)
-		}
 	}
 }
