@@ -162,7 +162,7 @@ func TestShell_FileHelpersRejectBadPathsWithOneLineErrors(t *testing.T) {
 	if err := sh.Mkdir("d/e"); err != nil {
 		t.Fatal(err)
 	}
-	for name, err := range map[string]error{
+	errs := map[string]error{
 		"write empty":      sh.WriteText("", "x"),
 		"remove empty":     sh.Remove(""),
 		"remove root":      sh.Remove("/"),
@@ -170,13 +170,26 @@ func TestShell_FileHelpersRejectBadPathsWithOneLineErrors(t *testing.T) {
 		"copy into itself": sh.Copy("d", "d/e"),
 		"move onto itself": sh.Move("d", "."),
 		"write no folder":  sh.WriteText("no/such/folder/f", "x"),
-	} {
+	}
+	for name, err := range errs {
 		if err == nil {
 			t.Errorf("%s: no error", name)
 			continue
 		}
 		if strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: error spans lines: %q", name, err)
+		}
+	}
+	want := map[string]string{
+		"write empty":      "write: empty path",
+		"remove empty":     "remove: empty path",
+		"remove root":      "remove /: refusing to remove a file system's root",
+		"copy into itself": "copy d to d/e: cannot put a folder inside itself",
+		"move onto itself": "move d to .: they are the same file",
+	}
+	for name, msg := range want {
+		if diff := cmp.Diff(msg, fmt.Sprint(errs[name])); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", name, diff)
 		}
 	}
 	if _, err := sh.Glob(""); err == nil {
@@ -231,9 +244,18 @@ func TestShell_GlobTakesBracesAndLeavesDollarSignsAlone(t *testing.T) {
 	if diff := cmp.Diff([]string{"$HOME.txt"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	got, err = sh.Glob("none*")
-	if err != nil || got != nil {
-		t.Errorf("Glob(none*) = %q, %v; want nothing, no error", got, err)
+	for _, pattern := range []string{"none*", "missing.txt", "{a,c}.txt"} {
+		got, err = sh.Glob(pattern)
+		want := []string(nil)
+		if pattern == "{a,c}.txt" {
+			want = []string{"a.txt"}
+		}
+		if err != nil {
+			t.Errorf("Glob(%s): %v", pattern, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Glob(%s) (-want +got):\n%s", pattern, diff)
+		}
 	}
 }
 

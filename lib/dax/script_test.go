@@ -114,4 +114,7 @@ func TestScript_ZeroValueRunsOnTheDefaultShell(t *testing.T) {
 	if got := s.Text("echo zero"); got != "zero" || s.Err() != nil {
 		t.Errorf("Text = %q, %v; want zero, nil", got, s.Err())
 	}
+	if !s.Exists("/") || s.Glob("/") == nil {
+		t.Error("the file helpers of a zero Script do not see /")
+	}
 }

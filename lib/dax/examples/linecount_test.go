@@ -21,6 +21,7 @@ const maxRatio = 1.3
 // its braces (the inputs arrive as parameters, read by main), and in the
 // original the non-blank lines that are not comments or imports.
 func TestPorts_AreAtMostAThirdLongerThanTheirOriginals(t *testing.T) {
+	t.Parallel()
 	for _, port := range []struct{ goFile, fn, original string }{
 		{"ecrlogin/login.go", "login", "ecrlogin/testdata/login.ts"},
 		{"release/release.go", "release", "release/testdata/release.ts"},

@@ -60,6 +60,7 @@ func Example_backup() {
 }
 
 func TestBackup_PrunesNothingWhenTheTarballFails(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	sh, err := newSite(dir, io.Discard)
 	if err != nil {

@@ -35,6 +35,7 @@ func Example_login() {
 }
 
 func TestLogin_RunsNoCommandWhenTheRoleIsBad(t *testing.T) {
+	t.Parallel()
 	ran := false
 	sh, err := dax.New(dax.WithCommand("docker", func(context.Context, dax.Invocation) error {
 		ran = true
@@ -53,6 +54,7 @@ func TestLogin_RunsNoCommandWhenTheRoleIsBad(t *testing.T) {
 }
 
 func TestLogin_ErrorNamesTheFailingCommandWithoutThePassword(t *testing.T) {
+	t.Parallel()
 	sh, err := dax.New(dax.WithCommand("docker", func(ctx context.Context, inv dax.Invocation) error {
 		password, _ := io.ReadAll(inv.Stdin)
 		fmt.Fprintf(inv.Stderr, "login refused for %s\n", password)

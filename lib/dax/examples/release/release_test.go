@@ -74,6 +74,7 @@ func Example_release() {
 }
 
 func TestRelease_StopsAtADirtyTreeAndChangesNothing(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git:", err)
 	}
@@ -102,6 +103,7 @@ func TestRelease_StopsAtADirtyTreeAndChangesNothing(t *testing.T) {
 }
 
 func TestRelease_RejectsABadVersionBeforeRunningAnything(t *testing.T) {
+	t.Parallel()
 	var ran [][]string
 	record := func(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
 		return func(ctx context.Context, args []string) error {
