@@ -16,6 +16,33 @@
 // echo, printf, with test and pwd from the interpreter) are built in. A
 // literal % is written %%; go vet checks the holes as it checks Printf's.
 //
+// # A script with one error check
+//
+// A [Script] runs commands and file operations one after another and
+// keeps the first error: after it, nothing more runs, and [Script.Err]
+// names the command that failed. Files are read and written relative to
+// the Shell's directory, which [Script.Cd] moves, and written atomically.
+// A release, whole:
+//
+//	func release(ctx context.Context, version string) error {
+//		s := dax.NewScript(ctx)
+//		s.Require(s.Text("git status --porcelain") == "", "the work tree has changes")
+//		last := s.Text("git describe --tags --abbrev=0")
+//		commits := s.Lines("git log --format=%%s %s..HEAD", last)
+//		entry := fmt.Sprintf("## v%s\n\n- %s\n\n", version, strings.Join(commits, "\n- "))
+//		s.WriteText("CHANGELOG.md", entry+s.ReadText("CHANGELOG.md"))
+//		s.WriteText("VERSION", version+"\n")
+//		s.Run("git commit -m %s VERSION CHANGELOG.md", "release v"+version)
+//		s.Run("git tag v%s", version)
+//		s.Do(s.Cmd("git push --follow-tags").Timeout(time.Minute))
+//		s.Info("released v%s", version)
+//		return s.Err() // "git describe --tags --abbrev=0: exit status 128" when there is no tag
+//	}
+//
+// [ReadText], [WriteText], [ReadJSON], [WriteJSON], [Exists], [Mkdir],
+// [Copy], [Move], [Remove] and [Glob] do the same outside a Script, each
+// returning its error, and as methods of a [Shell].
+//
 // # Differences from the interpreter
 //
 // dax keeps bash's order where mvdan.cc/sh departs from it and data would

@@ -12,3 +12,11 @@ func tag(sh *dax.Shell, src, dst string) {
 	dax.Info("pushed %s in %s", src)
 	sh.Warn("retrying %d", src)
 }
+
+func script(s *dax.Script, src string) {
+	s.Run("cp %s %s", src)
+	_ = s.Text("echo %d", src)
+	s.JSON(nil, "echo %s %s", src)
+	s.Require(false, "bad %d", src)
+	s.Info("x %s")
+}
