@@ -20,10 +20,10 @@ import (
 
 // Demo runs the whole pipeline (ecrLogin, build, push, deploy, status) against the local sandbox.
 //
-// It starts the sandbox when it is not running, builds the example
-// service in examples/service, and once the image is pushed creates the
-// demo's ECS service and Lambda function in the sandbox when they are
-// missing.
+// It starts the sandbox when it is not running and builds the example
+// service in examples/service. On a first run it creates the demo's ECS
+// service and Lambda function on a previous image of the example, so the
+// deploy shows a real rollout to the new digest.
 //
 // # Environment
 //

@@ -60,7 +60,7 @@ func EcrLogin(ctx context.Context) error {
 // # Environment
 //
 //   - CONTAINER_CLI: docker, podman, nerdctl or finch. Default: docker.
-//   - IMAGE_REPOSITORY: ECR repository name, also the local image's name. Default: required; the demo sets it.
+//   - IMAGE_REPOSITORY: ECR repository name, also the local image's name. Default: required (or scripts.Config.ImageRepository); the demo sets it.
 //   - IMAGE_TAG: image tag. Default: the git short SHA, with -dirty when the tree has uncommitted changes.
 //   - BUILD_CONTEXT: build context folder. Default: the top folder of the repository the target runs in (else the working directory).
 //   - DOCKERFILE: Dockerfile path. Default: Dockerfile in the build context.
@@ -96,7 +96,7 @@ func Build(ctx context.Context) error {
 //   - ECR_LOGIN_TIMEOUT: how long one docker login may take (30s, 2m, or seconds). Default: 30s.
 //   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password: Docker then asks it for a token on each pull and push. Default: login.
 //   - CONTAINER_CLI: docker, podman, nerdctl or finch. Default: docker.
-//   - IMAGE_REPOSITORY: ECR repository name, also the local image's name. Default: required; the demo sets it.
+//   - IMAGE_REPOSITORY: ECR repository name, also the local image's name. Default: required (or scripts.Config.ImageRepository); the demo sets it.
 //   - IMAGE_TAG: image tag. Default: the git short SHA, with -dirty when the tree has uncommitted changes.
 //   - BUILD_CONTEXT: build context folder. Default: the top folder of the repository the target runs in (else the working directory).
 //   - DOCKERFILE: Dockerfile path. Default: Dockerfile in the build context.
@@ -145,7 +145,7 @@ func Push(ctx context.Context) error {
 //   - ECR_LOGIN_TIMEOUT: how long one docker login may take (30s, 2m, or seconds). Default: 30s.
 //   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password: Docker then asks it for a token on each pull and push. Default: login.
 //   - CONTAINER_CLI: docker, podman, nerdctl or finch. Default: docker.
-//   - IMAGE_REPOSITORY: ECR repository name, also the local image's name. Default: required; the demo sets it.
+//   - IMAGE_REPOSITORY: ECR repository name, also the local image's name. Default: required (or scripts.Config.ImageRepository); the demo sets it.
 //   - IMAGE_TAG: image tag. Default: the git short SHA, with -dirty when the tree has uncommitted changes.
 //   - BUILD_CONTEXT: build context folder. Default: the top folder of the repository the target runs in (else the working directory).
 //   - DOCKERFILE: Dockerfile path. Default: Dockerfile in the build context.

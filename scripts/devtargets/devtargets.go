@@ -14,24 +14,18 @@ import (
 )
 
 // Demo starts the sandbox, points the run at it and at the example
-// service in examples/service, and runs push, deploy and status there,
-// creating the demo's ECS service and Lambda function when they are
-// missing.
+// service in examples/service, creates the demo's ECS service and Lambda
+// function on a previous image when they are missing, and runs deploy
+// (which builds and pushes first) and status there.
 func Demo(ctx context.Context) error {
 	s := pipeline.NewSession(scripts.Config)
 	ctx = pipeline.WithSession(ctx, s)
 	if err := pipeline.DemoSetup(ctx, s); err != nil {
 		return err
 	}
-	push, err := pipeline.CheckDeploy(ctx)
-	if err != nil {
+	mg.CtxDeps(ctx, scripts.EcrLogin)
+	if err := pipeline.EnsureDemoTargets(ctx); err != nil {
 		return err
-	}
-	if push {
-		mg.CtxDeps(ctx, scripts.Push)
-		if err := pipeline.EnsureDemoTargets(ctx); err != nil {
-			return err
-		}
 	}
 	mg.CtxDeps(ctx, scripts.Deploy)
 	return pipeline.Status(ctx)

@@ -87,7 +87,7 @@ var Vars = []Var{
 	{Name: "ECR_LOGIN_TIMEOUT", Meaning: "how long one `docker login` may take (`30s`, `2m`, or seconds)", Default: "`30s`", Read: []string{"ecrLogin"}},
 	{Name: "ECR_LOGIN_MODE", Meaning: "`helper` routes the registry to `docker-credential-godax` instead of storing a password: Docker then asks it for a token on each pull and push", Default: "`login`", Read: []string{"ecrLogin"}},
 	{Name: "CONTAINER_CLI", Meaning: "`docker`, `podman`, `nerdctl` or `finch`", Default: "`docker`", Read: []string{"ecrLogin", "build", "push"}},
-	{Name: "IMAGE_REPOSITORY", Meaning: "ECR repository name, also the local image's name", Default: "required; the demo sets it", Read: []string{"build", "push"}},
+	{Name: "IMAGE_REPOSITORY", Meaning: "ECR repository name, also the local image's name", Default: "required (or `scripts.Config.ImageRepository`); the demo sets it", Read: []string{"build", "push"}},
 	{Name: "IMAGE_TAG", Meaning: "image tag", Default: "the git short SHA, with `-dirty` when the tree has uncommitted changes", Read: []string{"build", "push"}},
 	{Name: "BUILD_CONTEXT", Meaning: "build context folder", Default: "the top folder of the repository the target runs in (else the working directory)", Read: []string{"build", "push"}},
 	{Name: "DOCKERFILE", Meaning: "Dockerfile path", Default: "`Dockerfile` in the build context", Read: []string{"build", "push"}},

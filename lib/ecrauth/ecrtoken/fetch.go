@@ -3,7 +3,6 @@ package ecrtoken
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
 	"github.com/godax/godax/lib/awsauth"
+	"github.com/godax/godax/lib/dax/envvar"
 	"github.com/godax/godax/lib/ecrauth/credhelper"
 )
 
@@ -88,15 +88,10 @@ func helperRole(r credhelper.Registry, account string) (*awsauth.Role, error) {
 		}
 		role.Account, role.Name = account, r.Role
 	}
-	if r.RoleDuration != "" {
-		d, err := time.ParseDuration(r.RoleDuration)
-		if n, nerr := strconv.Atoi(r.RoleDuration); nerr == nil {
-			d, err = time.Duration(n)*time.Second, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("role duration %q: want a duration such as 1h, or seconds", r.RoleDuration)
-		}
-		role.Duration = d
+	d, err := envvar.Duration("ECR_ROLE_DURATION", r.RoleDuration, 0)
+	if err != nil {
+		return nil, err
 	}
+	role.Duration = d
 	return role, nil
 }

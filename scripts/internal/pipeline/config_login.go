@@ -10,8 +10,8 @@ import (
 	"github.com/godax/godax/lib/awsauth"
 	"github.com/godax/godax/lib/awsauth/mfaprompt"
 	"github.com/godax/godax/lib/container"
-	"github.com/godax/godax/lib/ecrauth"
 	"github.com/godax/godax/lib/dax/envvar"
+	"github.com/godax/godax/lib/ecrauth"
 )
 
 // LoginSettings is ecrLogin's configuration, read from the environment by

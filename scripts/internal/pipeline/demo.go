@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/deploy"
@@ -90,19 +92,19 @@ const demoSetupTimeout = 2 * time.Minute
 // EnsureDemoTargets creates, in the sandbox, the ECS cluster and service
 // and the Lambda function (with the IAM role it runs as) that the demo
 // deploys to, each only when it is missing, so running it again changes
-// nothing. New ones run the image this run pushed, so nothing ever runs
-// an image that does not exist.
+// nothing. New ones run a previous image of the example service, built
+// and pushed under the tag "previous" (with VERSION=previous), so that
+// the deploy that follows shows a real rollout, old digest to new, and a
+// new task definition revision; nothing ever runs an image that does not
+// exist.
 //
 // # Environment
 //
 // ECS_CLUSTER, ECS_SERVICE and LAMBDA_FUNCTION, which [DemoSetup] sets,
-// the pushed image as for [Deploy], and the sandbox's AWS settings.
+// the build settings as for [Build], and the sandbox's AWS settings.
 func EnsureDemoTargets(ctx context.Context) error {
-	img, err := deployImage(ctx, DeploySettings{}, nil)
-	if err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	cfg, err := sessionOf(ctx).AWSConfig(ctx)
+	sess := sessionOf(ctx)
+	cfg, err := sess.AWSConfig(ctx)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -110,9 +112,68 @@ func EnsureDemoTargets(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sess := sessionOf(ctx)
 	t := demoTargets{Cluster: sess.Getenv("ECS_CLUSTER"), Service: sess.Getenv("ECS_SERVICE"), Function: sess.Getenv("LAMBDA_FUNCTION")}
-	return ensureDemoTargets(ctx, sh, t, img, ecs.NewFromConfig(cfg), iam.NewFromConfig(cfg), lambda.NewFromConfig(cfg))
+	ec, ic, lc := ecs.NewFromConfig(cfg), iam.NewFromConfig(cfg), lambda.NewFromConfig(cfg)
+	missing, err := demoTargetsMissing(ctx, t, ec, lc)
+	if err != nil || !missing {
+		return err
+	}
+	img, err := previousImage(ctx, sess)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return ensureDemoTargets(ctx, sh, t, img, ec, ic, lc)
+}
+
+// demoTargetsMissing reports whether the service or the function t names
+// does not exist yet.
+func demoTargetsMissing(ctx context.Context, t demoTargets, ec deploy.ServiceCreator, lc deploy.FunctionCreator) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, demoSetupTimeout)
+	defer cancel()
+	out, err := ec.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: &t.Cluster, Services: []string{t.Service}})
+	var notFound *ecstypes.ClusterNotFoundException
+	switch {
+	case errors.As(err, &notFound):
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("demo: describe ecs service %s/%s: %w", t.Cluster, t.Service, err)
+	case len(out.Services) == 0 || aws.ToString(out.Services[0].Status) == "INACTIVE":
+		return true, nil
+	}
+	_, err = lc.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: &t.Function})
+	var noFunction *lambdatypes.ResourceNotFoundException
+	if errors.As(err, &noFunction) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("demo: get lambda function %s: %w", t.Function, err)
+	}
+	return false, nil
+}
+
+// previousImage builds and pushes the example service as it was "before",
+// in a session of its own whose push record goes to a temporary folder,
+// and returns its pinned reference.
+func previousImage(ctx context.Context, sess *Session) (deploy.Image, error) {
+	tmp, err := os.MkdirTemp("", "godax-demo-")
+	if err != nil {
+		return deploy.Image{}, err
+	}
+	defer os.RemoveAll(tmp) // best effort: a temporary folder
+	prev := sess.derive(map[string]string{"IMAGE_TAG": "previous", "BUILD_ARG_VERSION": "previous", "GODAX_STATE_DIR": tmp})
+	pctx := WithSession(ctx, prev)
+	dax.Step("demo: pushing a previous image of the example service for the new targets to start on")
+	if err := Build(pctx); err != nil {
+		return deploy.Image{}, err
+	}
+	if err := Push(pctx); err != nil {
+		return deploy.Image{}, err
+	}
+	rec, err := prev.LastPush()
+	if err != nil {
+		return deploy.Image{}, err
+	}
+	return deploy.ParseImage(rec.Reference)
 }
 
 // demoTargets are the names of what the demo deploys to.

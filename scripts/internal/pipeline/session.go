@@ -112,6 +112,19 @@ func (s *Session) Set(name, value string) {
 	s.overrides[name] = value
 }
 
+// derive returns a new session with s's settings and set over them, and
+// the registries s logged in to; it learns the rest itself.
+func (s *Session) derive(set map[string]string) *Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := &Session{config: s.config, overrides: maps.Clone(s.overrides), logins: slices.Clone(s.logins)}
+	if d.overrides == nil {
+		d.overrides = map[string]string{}
+	}
+	maps.Copy(d.overrides, set)
+	return d
+}
+
 // logged records the registries a login reached.
 func (s *Session) logged(results []LoginResult) {
 	s.mu.Lock()
