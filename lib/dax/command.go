@@ -114,7 +114,7 @@ func (c Command) String() string {
 	if c.err != nil && c.text.shown == "" {
 		return "<bad command: " + c.err.Error() + ">"
 	}
-	return c.text.shown
+	return c.redact(c.text.shown)
 }
 
 // Env returns a copy of c that runs with the environment variable key set

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -260,7 +261,7 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 		}
 	}
 	fail := func(code int, err error, timeout time.Duration) error {
-		e := &CommandError{Command: c.text.shown, Code: code, Timeout: timeout, Err: c.redactErr(err)}
+		e := &CommandError{Command: c.String(), Code: code, Timeout: timeout, Err: c.redactErr(err)}
 		switch {
 		case tail != nil:
 			e.Stderr = c.redact(tail.String())
@@ -310,7 +311,7 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 		maskSecrets(logger, secrets)
 	}
 	if c.print {
-		writeLog(logger, "$ "+c.text.shown)
+		writeLog(logger, "$ "+c.String())
 	}
 
 	runCtx, cancel := context.WithCancelCause(ctx)
@@ -492,27 +493,21 @@ func (f *feed) finish(grace time.Duration) error {
 	return f.err
 }
 
-// redactErr returns err, or when its message shows a secret, an error
-// with the message redacted. The original is dropped, not wrapped, since
-// it holds the secret.
-func (c Command) redactErr(err error) error {
-	if msg := err.Error(); c.redact(msg) != msg {
-		return errors.New(c.redact(msg))
-	}
-	return err
-}
+// redactErr returns err with the command's secrets redacted; see
+// [redactor.err].
+func (c Command) redactErr(err error) error { return c.redactor().err(err) }
 
 // redact replaces every secret the command holds with ***.
-func (c Command) redact(s string) string {
-	for _, secret := range c.text.secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, redacted)
-		}
+func (c Command) redact(s string) string { return c.redactor().redact(s) }
+
+// redactor returns the redactor of the command's secrets: those of its
+// text and the one given to [Command.StdinSecret].
+func (c Command) redactor() *redactor {
+	secrets := c.text.secrets
+	if c.stdinSecret {
+		secrets = append(slices.Clip(secrets), *c.stdinString)
 	}
-	if c.stdinSecret && *c.stdinString != "" {
-		s = strings.ReplaceAll(s, *c.stdinString, redacted)
-	}
-	return s
+	return newRedactor(secrets...)
 }
 
 // tailWriter keeps the last max bytes written to it. It is safe for
