@@ -274,7 +274,7 @@ func (c Command) Stderr(w io.Writer) Command {
 
 // Quiet returns a copy of c that streams neither stdout nor stderr. The
 // capturing sinks still capture stdout, and errors still carry the tail of
-// stderr.
+// stderr. [WithQuiet] and DAX_QUIET=1 make every command of a Shell quiet.
 func (c Command) Quiet() Command {
 	c.quiet = true
 	return c
@@ -282,7 +282,8 @@ func (c Command) Quiet() Command {
 
 // PrintCommand returns a copy of c that prints "$ " and the command, as
 // [Command.String] shows it (secrets as ***), to the Shell's logger before
-// it runs.
+// it runs. [WithPrintCommands] and DAX_PRINT_COMMANDS=1 make every command
+// of a Shell print itself.
 func (c Command) PrintCommand() Command {
 	c.print = true
 	return c

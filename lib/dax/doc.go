@@ -95,6 +95,16 @@
 // (GITLAB_CI=true), a Group is a collapsed section. Elsewhere, and for a
 // logger that is a buffer or a file, nothing changes.
 //
+// # Environment
+//
+// DAX_PRINT_COMMANDS=1 prints every command, secrets as ***, to its
+// Shell's logger before it runs, as [WithPrintCommands] does for one
+// Shell; DAX_QUIET=1 streams no command's output, as [WithQuiet] does.
+// Each takes 1 or 0 (true, false, yes, no, on, off); 0 turns the Shell's
+// option off, and [Command.PrintCommand] and [Command.Quiet] apply
+// whatever they say. CI=true and NO_COLOR take the colours and the live
+// progress off the log.
+//
 // # Error handling
 //
 // A command that exits non-zero, times out or is cancelled returns a

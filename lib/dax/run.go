@@ -228,6 +228,10 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 	sh := c.shell()
 
 	shStdin, shStdout, shStderr, logger := sh.streams()
+	shPrint, shQuiet, err := sh.printing()
+	if err != nil {
+		return -1, fmt.Errorf("dax: %w", err)
+	}
 	var tail *tailWriter
 	var stdout, stderr io.Writer
 	switch {
@@ -237,6 +241,8 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 		stdout = io.Discard
 	case c.stdout != nil:
 		stdout = c.stdout
+	case shQuiet:
+		stdout = io.Discard
 	default:
 		stdout = shStdout
 	}
@@ -245,7 +251,7 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 		stderr = stdout
 	case o.errBuf != nil:
 		stderr = &lockedWriter{w: o.errBuf}
-	case c.quiet:
+	case c.quiet, c.stderr == nil && shQuiet:
 		tail = &tailWriter{max: sh.tailSize}
 		stderr = tail
 	default:
@@ -310,7 +316,7 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 	if streamed := !c.quiet && (o.out == nil || !c.combined && o.errBuf == nil); streamed {
 		maskSecrets(logger, secrets)
 	}
-	if c.print {
+	if c.print || shPrint {
 		writeLog(logger, "$ "+c.String())
 	}
 
