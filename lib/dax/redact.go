@@ -146,10 +146,33 @@ func secretsIn(args []any) []string {
 		case Secret:
 			secrets = append(secrets, string(a))
 		case []Secret:
-			for _, s := range a {
-				secrets = append(secrets, string(s))
-			}
+			secrets = append(secrets, secretStrings(a)...)
 		}
 	}
 	return secrets
+}
+
+// Redact returns s with the value of each of secrets replaced by ***
+// wherever it appears, in every form a [Secret] is redacted in: as is,
+// escaped for Go, JSON, a shell or a URL, and inside base64. Use it for a
+// message dax does not print itself.
+func Redact(s string, secrets ...Secret) string {
+	return newRedactor(secretStrings(secrets)...).redact(s)
+}
+
+// RedactError returns err, or when its message shows one of secrets, an
+// error whose message is redacted as [Redact] does. The original is not
+// wrapped, since it holds the secret, but errors.Is still finds
+// context.Canceled, context.DeadlineExceeded, os.ErrDeadlineExceeded or
+// io.ErrUnexpectedEOF when err reported one of them.
+func RedactError(err error, secrets ...Secret) error {
+	return newRedactor(secretStrings(secrets)...).err(err)
+}
+
+func secretStrings(secrets []Secret) []string {
+	s := make([]string, len(secrets))
+	for i, v := range secrets {
+		s[i] = string(v)
+	}
+	return s
 }
