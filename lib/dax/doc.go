@@ -83,6 +83,10 @@
 //		return err
 //	}
 //
+// Package daxhttp, beside this one, sends HTTP requests with the same
+// ergonomics: retries, timeouts, downloads with progress, and secrets
+// redacted from every error.
+//
 // # Continuous integration
 //
 // When the log goes to the process's own standard error (or output), the
