@@ -21,34 +21,33 @@ import (
 	"github.com/godax/godax/lib/dax"
 )
 
-// Request is an HTTP request waiting to be sent, as dax's request
-// builder: its URL, method, headers, body and how it is retried. Make one
-// with [New]. Like [dax.Command] it is an immutable
-// value: every modifier ([Request.Header], [Request.Bearer],
-// [Request.Retries] ...) returns a new one, so a configured base
-// request can be reused and shared between goroutines. The sinks
-// ([Request.Text], [Request.JSON], [Request.Download] ...)
-// send it.
+// Request is an HTTP request waiting to be sent: its URL, method,
+// headers, body and how it is retried. Make one with [New]. Like
+// [dax.Command] it is an immutable value: every modifier
+// ([Request.Header], [Request.Bearer], [Request.Retries] ...) returns a
+// new one, so a configured base request can be reused and shared between
+// goroutines. The sinks ([Request.Text], [Request.JSON],
+// [Request.Download] ...) send it.
 //
-// A response whose status is not 2xx is an error, an [*Error], as is
-// any failure to send the request or read its response.
+// A response whose status is not 2xx is an error, an [*Error], as is any
+// failure to send the request or read its response.
 //
 // # Secrets
 //
 // Values given as a [dax.Secret] ([Request.Bearer],
-// [Request.HeaderSecret], [Request.QuerySecret],
-// [Request.BasicAuth]) and the password of a URL
-// (https://user:password@host) are shown as *** in [Request.String],
-// in errors and in log lines, in every form a [dax.Secret] is redacted in.
+// [Request.HeaderSecret], [Request.QuerySecret], [Request.BasicAuth])
+// and the password of a URL (https://user:password@host) are shown as
+// *** in [Request.String], in errors and in log lines, in every form
+// [dax.Redact] knows.
 //
 // # Retries
 //
 // With [Request.Retries], a request that fails to connect, times out,
 // breaks off while its response is read, or gets a 429, 500, 502, 503 or
 // 504 status is sent again, after a wait that doubles each time
-// ([Request.RetryDelay]), or the time a Retry-After header asks for,
-// up to 30s; a server asking for more is not retried. POST, PATCH and
-// other methods that are not idempotent are not retried unless
+// ([Request.RetryDelay]), or the time a Retry-After header asks for, up
+// to 30s; a server asking for more is not retried. POST, PATCH and other
+// methods that are not idempotent are not retried unless
 // [Request.Idempotent] says they may be. Each retry is logged as a
 // warning.
 type Request struct {
@@ -406,11 +405,12 @@ func (r Request) JSON(ctx context.Context, v any) error {
 }
 
 // Download sends the request and writes the body of its response to the
-// file at path, relative to the working directory of its [Request.Shell]. The file is
-// replaced at once when the whole body has arrived, so that it is never
-// seen half written and a failed download leaves no file behind; the
-// body is written to a temporary file beside it until then. Its progress
-// is shown after a second, as [dax.Progress] shows it: a bar on a terminal,
+// file at path, relative to the working directory of its
+// [Request.Shell]. The file is replaced at once when the whole body has
+// arrived, so that it is never seen half written and a failed download
+// leaves it as it was; the body is written to a temporary file beside it
+// until then. An error writing the file is not retried. Its progress is
+// shown after a second, as [dax.Progress] shows it: a bar on a terminal,
 // plain lines elsewhere; see [Request.Progress].
 func (r Request) Download(ctx context.Context, path string) error {
 	if path == "" {
@@ -450,7 +450,7 @@ func (r Request) Download(ctx context.Context, path string) error {
 func writeAtomic(path string, r io.Reader) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
 	if err != nil {
-		return permanent{err}
+		return permanent{fmt.Errorf("writing %s: %w", path, err)}
 	}
 	defer func() {
 		if err != nil {

@@ -377,3 +377,13 @@ func testShell(t *testing.T, opts ...dax.Option) (sh *dax.Shell, log *syncBuffer
 	}
 	return sh, log
 }
+
+func TestDownload_ToAMissingDirectoryFailsAtOnceNamingThePath(t *testing.T) {
+	t.Parallel()
+	url, hits := testServer(t, func(w http.ResponseWriter, r *http.Request, n int) { fmt.Fprint(w, "data") })
+	path := filepath.Join(t.TempDir(), "missing", "app.bin")
+	err := daxhttp.New(url).Retries(2).RetryDelay(time.Millisecond).NoProgress().Download(context.Background(), path)
+	if err == nil || !strings.Contains(err.Error(), "writing "+path+": ") || hits.Load() != 1 {
+		t.Errorf("Download() = %v after %d requests, want an error naming %s after 1", err, hits.Load(), path)
+	}
+}
