@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/godax/godax/lib/dax"
 )
@@ -25,13 +23,4 @@ func ExampleRedactError() {
 	err = dax.RedactError(err, "hunter22")
 	fmt.Println(err, errors.Is(err, context.Canceled))
 	// Output: login with password ***: context canceled true
-}
-
-func ExampleShell_Abs() {
-	dir, _ := os.MkdirTemp("", "example")
-	defer os.RemoveAll(dir)
-	sh, _ := dax.New(dax.WithDir(dir))
-	path, _ := sh.Abs("build/app")
-	fmt.Println(path == filepath.Join(dir, "build", "app"))
-	// Output: true
 }

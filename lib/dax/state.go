@@ -3,7 +3,6 @@ package dax
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -22,22 +21,6 @@ func (sh *Shell) Cd(dir string) error {
 	}
 	sh.dir = abs
 	return nil
-}
-
-// Abs returns path made absolute from the directory the Shell's commands
-// start in (see [Shell.Cd]), as a command's relative paths are; with no
-// directory of its own, from the process's working directory.
-func (sh *Shell) Abs(path string) (string, error) {
-	if filepath.IsAbs(path) {
-		return filepath.Clean(path), nil
-	}
-	sh.mu.RLock()
-	dir := sh.dir
-	sh.mu.RUnlock()
-	if dir == "" {
-		return filepath.Abs(path)
-	}
-	return filepath.Join(dir, path), nil
 }
 
 // SetEnv sets the variable key to value in the environment the Shell's

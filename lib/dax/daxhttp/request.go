@@ -417,11 +417,7 @@ func (r Request) Download(ctx context.Context, path string) error {
 		return errors.New("daxhttp: download: empty path")
 	}
 	if r.sh != nil {
-		abs, err := r.sh.Abs(path)
-		if err != nil {
-			return fmt.Errorf("download %s: %w", path, err)
-		}
-		path = abs
+		path = r.sh.Path(path)
 	}
 	var bar *dax.ProgressBar
 	defer func() {
