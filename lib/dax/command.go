@@ -114,6 +114,9 @@ func (c Command) String() string {
 	if c.err != nil && c.text.shown == "" {
 		return "<bad command: " + c.err.Error() + ">"
 	}
+	if !c.stdinSecret {
+		return c.text.shown // redacted when it was rendered
+	}
 	return c.redact(c.text.shown)
 }
 

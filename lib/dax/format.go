@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -59,17 +60,21 @@ type rendered struct {
 // in place of each [Secret], and of its value wherever else it appears, in
 // any of the forms a [redactor] knows; so has an error.
 func render(format string, args []any) (r rendered, err error) {
+	// A value holding a secret is redacted before it is quoted, since
+	// quoting may escape the secret out of the forms redaction finds.
+	values := secretsIn(args)
+	red := newRedactor(values...)
 	defer func() {
-		r.secrets = append(secretsIn(args), r.secrets...)
-		red := newRedactor(r.secrets...)
+		// A verb such as %x formats a secret as another value.
+		r.secrets = append(values, r.secrets...)
+		if slices.ContainsFunc(r.secrets[len(values):], func(s string) bool { return !slices.Contains(values, s) }) {
+			red = newRedactor(r.secrets...)
+		}
 		r.shown = red.redact(r.shown)
 		err = red.err(err)
 	}()
 	var exec, shown strings.Builder
 	var secrets []string
-	// A value holding a secret is redacted before it is quoted, since
-	// quoting may escape the secret out of the forms redaction finds.
-	red := newRedactor(secretsIn(args)...)
 	argi := 0
 	for i := 0; i < len(format); i++ {
 		c := format[i]
