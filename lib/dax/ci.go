@@ -129,12 +129,10 @@ func maskForms(secret string) []string {
 		}
 		forms = append(forms, line)
 		for k := range 3 {
-			enc := base64.RawStdEncoding.EncodeToString(append(make([]byte, k), line...))
-			start, end := (8*k+5)/6, 8*(k+len(line))/6
-			if end-start < minMaskedEncoding {
+			core := base64Fragment(base64.StdEncoding, line, k)
+			if len(core) < minMaskedEncoding {
 				continue
 			}
-			core := enc[start:end]
 			forms = append(forms, core)
 			if url := strings.NewReplacer("+", "-", "/", "_").Replace(core); url != core {
 				forms = append(forms, url)

@@ -114,7 +114,10 @@ func (c Command) String() string {
 	if c.err != nil && c.text.shown == "" {
 		return "<bad command: " + c.err.Error() + ">"
 	}
-	return c.text.shown
+	if !c.stdinSecret {
+		return c.text.shown // redacted when it was rendered
+	}
+	return c.redact(c.text.shown)
 }
 
 // Env returns a copy of c that runs with the environment variable key set
@@ -274,7 +277,7 @@ func (c Command) Stderr(w io.Writer) Command {
 
 // Quiet returns a copy of c that streams neither stdout nor stderr. The
 // capturing sinks still capture stdout, and errors still carry the tail of
-// stderr.
+// stderr. [WithQuiet] and DAX_QUIET=1 make every command of a Shell quiet.
 func (c Command) Quiet() Command {
 	c.quiet = true
 	return c
@@ -282,7 +285,8 @@ func (c Command) Quiet() Command {
 
 // PrintCommand returns a copy of c that prints "$ " and the command, as
 // [Command.String] shows it (secrets as ***), to the Shell's logger before
-// it runs.
+// it runs. [WithPrintCommands] and DAX_PRINT_COMMANDS=1 make every command
+// of a Shell print itself.
 func (c Command) PrintCommand() Command {
 	c.print = true
 	return c

@@ -83,6 +83,10 @@
 //		return err
 //	}
 //
+// Package daxhttp, beside this one, sends HTTP requests with the same
+// ergonomics: retries, timeouts, downloads with progress, and secrets
+// redacted from every error.
+//
 // # Continuous integration
 //
 // When the log goes to the process's own standard error (or output), the
@@ -94,6 +98,16 @@
 // ::add-mask::, once per value, so that the log hides them. Under GitLab CI
 // (GITLAB_CI=true), a Group is a collapsed section. Elsewhere, and for a
 // logger that is a buffer or a file, nothing changes.
+//
+// # Environment
+//
+// DAX_PRINT_COMMANDS=1 prints every command, secrets as ***, to its
+// Shell's logger before it runs, as [WithPrintCommands] does for one
+// Shell; DAX_QUIET=1 streams no command's output, as [WithQuiet] does.
+// Each takes 1 or 0 (true, false, yes, no, on, off); 0 turns the Shell's
+// option off, and [Command.PrintCommand] and [Command.Quiet] apply
+// whatever they say. CI=true and NO_COLOR take the colours and the live
+// progress off the log.
 //
 // # Error handling
 //

@@ -464,3 +464,25 @@ func ExampleDedent() {
 	// fi
 	// indented
 }
+
+func ExampleWithPrintCommands() {
+	sh, _ := dax.New(dax.WithPrintCommands(), dax.WithLogger(os.Stdout))
+	ctx := context.Background()
+	_ = sh.Cmd("echo %s", dax.Secret("token")).Run(ctx)
+	name, _ := sh.Cmd("echo %s", "app").Text(ctx)
+	fmt.Println(name)
+	// Output:
+	// $ echo ***
+	// token
+	// $ echo app
+	// app
+}
+
+func ExampleWithQuiet() {
+	sh, _ := dax.New(dax.WithQuiet())
+	ctx := context.Background()
+	_ = sh.Cmd("echo noise").Run(ctx)
+	err := sh.Cmd("echo 'it broke' >&2; exit 1").Run(ctx)
+	fmt.Println(err)
+	// Output: echo 'it broke' >&2; exit 1: exit status 1: it broke
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -19,6 +20,15 @@ type Raw string
 // argument, but is shown as *** wherever the command is printed: in
 // [Command.String], in [Command.PrintCommand] output and in errors.
 // Printing a Secret with the fmt package also gives ***.
+//
+// Its value is hidden wherever it appears in what dax prints, not only
+// where the Secret itself is formatted: inside another argument or a URL
+// (https://user:%s@host), in a KEY=%s word, in a command's standard error
+// or output kept in a [CommandError], and in the other arguments of a log
+// line such as [Info]. So are the forms programs print it in: escaped by
+// Go's %q, JSON, a shell or a URL, and encoded in base64 at any offset in
+// a longer text, as in the base64 of "AWS:"+password that docker prints
+// (for a secret of 6 bytes or more, shorter ones being too common).
 //
 // An argument is visible to other users in the process list while an
 // external program runs; to keep a password out of argv, prefer
@@ -47,8 +57,22 @@ type rendered struct {
 // render fills the holes of format with args. Every argument is formatted
 // with its verb and then quoted as one shell word, except [Raw] (inserted as
 // is) and []string (one quoted word per element). The shown text has ***
-// in place of each [Secret].
-func render(format string, args []any) (rendered, error) {
+// in place of each [Secret], and of its value wherever else it appears, in
+// any of the forms a [redactor] knows; so has an error.
+func render(format string, args []any) (r rendered, err error) {
+	// A value holding a secret is redacted before it is quoted, since
+	// quoting may escape the secret out of the forms redaction finds.
+	values := secretsIn(args)
+	red := newRedactor(values...)
+	defer func() {
+		// A verb such as %x formats a secret as another value.
+		r.secrets = append(values, r.secrets...)
+		if slices.ContainsFunc(r.secrets[len(values):], func(s string) bool { return !slices.Contains(values, s) }) {
+			red = newRedactor(r.secrets...)
+		}
+		r.shown = red.redact(r.shown)
+		err = red.err(err)
+	}()
 	var exec, shown strings.Builder
 	var secrets []string
 	argi := 0
@@ -121,6 +145,11 @@ func render(format string, args []any) (rendered, error) {
 				shown.WriteString(redacted)
 				secrets = append(secrets, w)
 			} else {
+				if r := red.redact(w); r != w {
+					if q, err = quote(r, argi, false); err != nil {
+						return rendered{}, err
+					}
+				}
 				shown.WriteString(q)
 			}
 		}

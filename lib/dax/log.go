@@ -26,7 +26,8 @@ var logMu sync.Mutex
 
 // Step logs the start of a step of a script, like "==> Pushing image", to
 // the default logger (standard error). format and args are as for
-// fmt.Printf; a [Secret] prints as ***.
+// fmt.Printf; a [Secret] prints as ***, and its value is redacted from the
+// other arguments too.
 //
 // # Environment
 //
@@ -58,6 +59,7 @@ func (sh *Shell) Error(format string, args ...any) { sh.log(levelError, format, 
 
 func (sh *Shell) log(l level, format string, args ...any) {
 	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
+	msg = newRedactor(secretsIn(args)...).redact(msg)
 	_, _, _, logger := sh.streams()
 	if ciLog(logger, l, msg) {
 		return

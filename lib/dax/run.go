@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -227,6 +228,10 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 	sh := c.shell()
 
 	shStdin, shStdout, shStderr, logger := sh.streams()
+	shPrint, shQuiet, err := sh.printing()
+	if err != nil {
+		return -1, fmt.Errorf("dax: %w", err)
+	}
 	var tail *tailWriter
 	var stdout, stderr io.Writer
 	switch {
@@ -236,6 +241,8 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 		stdout = io.Discard
 	case c.stdout != nil:
 		stdout = c.stdout
+	case shQuiet:
+		stdout = io.Discard
 	default:
 		stdout = shStdout
 	}
@@ -244,7 +251,7 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 		stderr = stdout
 	case o.errBuf != nil:
 		stderr = &lockedWriter{w: o.errBuf}
-	case c.quiet:
+	case c.quiet, c.stderr == nil && shQuiet:
 		tail = &tailWriter{max: sh.tailSize}
 		stderr = tail
 	default:
@@ -260,7 +267,7 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 		}
 	}
 	fail := func(code int, err error, timeout time.Duration) error {
-		e := &CommandError{Command: c.text.shown, Code: code, Timeout: timeout, Err: c.redactErr(err)}
+		e := &CommandError{Command: c.String(), Code: code, Timeout: timeout, Err: c.redactErr(err)}
 		switch {
 		case tail != nil:
 			e.Stderr = c.redact(tail.String())
@@ -309,8 +316,8 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 	if streamed := !c.quiet && (o.out == nil || !c.combined && o.errBuf == nil); streamed {
 		maskSecrets(logger, secrets)
 	}
-	if c.print {
-		writeLog(logger, "$ "+c.text.shown)
+	if c.print || shPrint {
+		writeLog(logger, "$ "+c.String())
 	}
 
 	runCtx, cancel := context.WithCancelCause(ctx)
@@ -492,27 +499,21 @@ func (f *feed) finish(grace time.Duration) error {
 	return f.err
 }
 
-// redactErr returns err, or when its message shows a secret, an error
-// with the message redacted. The original is dropped, not wrapped, since
-// it holds the secret.
-func (c Command) redactErr(err error) error {
-	if msg := err.Error(); c.redact(msg) != msg {
-		return errors.New(c.redact(msg))
-	}
-	return err
-}
+// redactErr returns err with the command's secrets redacted; see
+// [redactor.err].
+func (c Command) redactErr(err error) error { return c.redactor().err(err) }
 
 // redact replaces every secret the command holds with ***.
-func (c Command) redact(s string) string {
-	for _, secret := range c.text.secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, redacted)
-		}
+func (c Command) redact(s string) string { return c.redactor().redact(s) }
+
+// redactor returns the redactor of the command's secrets: those of its
+// text and the one given to [Command.StdinSecret].
+func (c Command) redactor() *redactor {
+	secrets := c.text.secrets
+	if c.stdinSecret {
+		secrets = append(slices.Clip(secrets), *c.stdinString)
 	}
-	if c.stdinSecret && *c.stdinString != "" {
-		s = strings.ReplaceAll(s, *c.stdinString, redacted)
-	}
-	return s
+	return newRedactor(secrets...)
 }
 
 // tailWriter keeps the last max bytes written to it. It is safe for

@@ -33,6 +33,7 @@ type Shell struct {
 	grace                  time.Duration
 	noGroup                bool
 	tailSize               int
+	printCommands, quiet   bool
 	shellOpts              map[string]bool
 	commands               map[string]BuiltinFunc
 	handlers               []func(interp.ExecHandlerFunc) interp.ExecHandlerFunc
