@@ -262,10 +262,16 @@ func RunDeploy(ctx context.Context, sh *dax.Shell, s DeploySettings, targets []d
 	progress := deploy.NewShellReporter(ctx, sh, len(targets))
 	outcomes, err := deploy.RunAll(ctx, targets, img, conc, deploy.WithReporter(progress))
 	progress.Close()
-	if terr := deploy.WriteTable(out, outcomes); terr != nil && err == nil {
+	if terr := deploy.WriteTable(out, forTerminal(out, outcomes)); terr != nil && err == nil {
 		err = terr
 	}
-	return deployError(err, s)
+	serr := githubSummary(func(w io.Writer) error {
+		if _, err := fmt.Fprintf(w, "### godax deploy of `%s`\n\n", img); err != nil {
+			return err
+		}
+		return deploy.WriteMarkdownTable(w, outcomes)
+	})
+	return deployError(errors.Join(err, serr), s)
 }
 
 // deployError prefixes err, adding the setting that chooses the container
@@ -434,8 +440,16 @@ func Status(ctx context.Context) error {
 // writeStatus writes the status table of targets to w.
 func writeStatus(ctx context.Context, w io.Writer, s DeploySettings, targets []deploy.Target) error {
 	sts, err := deploy.StatusAll(ctx, targets, deploy.Concurrency(s.Concurrency))
-	if terr := deploy.WriteStatusTable(w, sts); terr != nil && err == nil {
+	if terr := deploy.WriteStatusTable(w, statusForTerminal(w, sts)); terr != nil && err == nil {
 		err = terr
+	}
+	if serr := githubSummary(func(w io.Writer) error {
+		if _, err := io.WriteString(w, "### godax status\n\n"); err != nil {
+			return err
+		}
+		return deploy.WriteStatusMarkdown(w, sts)
+	}); serr != nil && err == nil {
+		err = serr
 	}
 	if err != nil {
 		return fmt.Errorf("status: %w", err)

@@ -282,7 +282,8 @@ func Build(ctx context.Context) error {
 		return fmt.Errorf("build: %w", err)
 	}
 	start := time.Now()
-	dax.Step("building %s from %s", s.LocalRef(), s.Context)
+	end := dax.Group("building %s from %s", s.LocalRef(), s.Context)
+	defer end()
 	opts := container.BuildOptions{
 		Context:    s.Context,
 		Dockerfile: s.Dockerfile,
@@ -387,8 +388,10 @@ func Push(ctx context.Context) error {
 		}
 	}
 	if digest == "" {
-		dax.Step("pushing %s", remote)
-		if digest, err = s.CLI.Push(ctx, remote, nil); err != nil {
+		end := dax.Group("pushing %s", remote)
+		digest, err = s.CLI.Push(ctx, remote, nil)
+		end()
+		if err != nil {
 			return err
 		}
 	} else {
@@ -406,8 +409,10 @@ func Push(ctx context.Context) error {
 		return fmt.Errorf("push: %w", err)
 	}
 	dax.Info("pushed %s in %s", remote, time.Since(start).Round(time.Millisecond))
-	_, err = fmt.Println(rec.Reference)
-	return err
+	if _, err := fmt.Println(rec.Reference); err != nil {
+		return err
+	}
+	return githubOutput("image", rec.Reference)
 }
 
 // immutablePushed returns the digest of remote (HOST/REPO:TAG) in the
