@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -219,13 +220,47 @@ func TestExampleService_CopiedOutsideTheCheckoutListsPushesAndDeploys(t *testing
 	}
 }
 
-func TestRepositoryThatIsNotAGoModule_PushesTwiceWithACleanTreeAndItsCommitAsTag(t *testing.T) {
-	st := sandboxtest.Require(t)
-	root := godaxRoot(t)
-	bin := filepath.Join(t.TempDir(), "godax")
-	run(t, root, os.Environ(), "go", "run", "mage.go", "-compile", bin)
+// targets is the targets binary, compiled once for the tests that run it.
+var targets struct {
+	once sync.Once
+	dir  string
+	err  error
+}
 
-	dir := filepath.Join(t.TempDir(), "site")
+// targetsBinary compiles godax's targets as install does, once, and
+// returns the binary.
+func targetsBinary(t *testing.T) string {
+	t.Helper()
+	root := godaxRoot(t)
+	targets.once.Do(func() {
+		if targets.dir, targets.err = os.MkdirTemp("", "godax-targets-"); targets.err != nil {
+			return
+		}
+		cmd := exec.Command("go", "run", "mage.go", "-compile", filepath.Join(targets.dir, "godax"))
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			targets.err = fmt.Errorf("go run mage.go -compile: %v\n%s", err, out)
+		}
+	})
+	if targets.err != nil {
+		t.Fatal(targets.err)
+	}
+	return filepath.Join(targets.dir, "godax")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if targets.dir != "" {
+		os.RemoveAll(targets.dir)
+	}
+	os.Exit(code)
+}
+
+// siteRepo makes a git repository that is not a Go module: a Dockerfile
+// and one file, committed. It returns the folder and the commit.
+func siteRepo(t *testing.T) (dir, sha string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "site")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +269,14 @@ func TestRepositoryThatIsNotAGoModule_PushesTwiceWithACleanTreeAndItsCommitAsTag
 			t.Fatal(err)
 		}
 	}
-	sha := gitRepo(t, dir)
+	return dir, gitRepo(t, dir)
+}
+
+func TestRepositoryThatIsNotAGoModule_PushesTwiceWithACleanTreeAndItsCommitAsTag(t *testing.T) {
+	st := sandboxtest.Require(t)
+	bin := targetsBinary(t)
+	dir, sha := siteRepo(t)
+
 	env := userEnv(st, fmt.Sprintf("IMAGE_REPOSITORY=godax-site-%d", time.Now().UnixNano()))
 	var refs []string
 	for i := range 2 {
