@@ -12,13 +12,16 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"go/build"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/magefile/mage/mage"
 	"github.com/magefile/mage/mg"
@@ -26,16 +29,76 @@ import (
 	"github.com/godax/godax/scripts/settings"
 )
 
+// invokedAs is how the user runs the targets through this front end, as
+// its messages and mage's -h usage line should spell it.
+const invokedAs = "go run mage.go"
+
 func main() {
 	args := os.Args[1:]
-	if word, ok := unknownWord(args); !ok {
+	if word, suggestion, ok := unknownWord(args); !ok {
 		fmt.Fprintf(os.Stderr, "Unknown target specified: %q\n", word)
+		if suggestion != "" {
+			fmt.Fprintf(os.Stderr, "Did you mean %s? %s -l lists the targets.\n", suggestion, invokedAs)
+		} else {
+			fmt.Fprintf(os.Stderr, "%s -l lists the targets.\n", invokedAs)
+		}
 		os.Exit(2)
 	}
 	if compiles(args) {
 		fmt.Fprintln(os.Stderr, "godax: compiling the targets; a first build takes a minute or so, later ones reuse Go's build cache")
 	}
-	os.Exit(mage.ParseAndRun(os.Stdout, os.Stderr, os.Stdin, args))
+	var stdout io.Writer = os.Stdout
+	if asksHelp(args) {
+		// -h's usage line says "mage TARGET"; here it is run otherwise.
+		// Only help is filtered: targets keep the terminal as stdout.
+		u := &usageWriter{w: os.Stdout}
+		defer u.flush()
+		stdout = u
+	}
+	code := mage.ParseAndRun(stdout, os.Stderr, os.Stdin, args)
+	if u, ok := stdout.(*usageWriter); ok {
+		u.flush()
+	}
+	os.Exit(code)
+}
+
+// asksHelp reports whether args ask mage for a target's help (-h).
+func asksHelp(args []string) bool {
+	inv, cmd, err := mage.Parse(io.Discard, io.Discard, args)
+	return err == nil && cmd == mage.None && inv.Help
+}
+
+// usageWriter passes what is written to w, with the usage line's "mage"
+// spelled as [invokedAs], a line at a time.
+type usageWriter struct {
+	w       io.Writer
+	partial []byte
+}
+
+func (u *usageWriter) Write(p []byte) (int, error) {
+	u.partial = append(u.partial, p...)
+	for {
+		i := bytes.IndexByte(u.partial, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		line := u.partial[:i+1]
+		if rest, ok := bytes.CutPrefix(line, []byte("\tmage ")); ok {
+			line = append([]byte("\t"+invokedAs+" "), rest...)
+		}
+		if _, err := u.w.Write(line); err != nil {
+			return 0, err
+		}
+		u.partial = u.partial[i+1:]
+	}
+}
+
+// flush writes what is left after the last line break.
+func (u *usageWriter) flush() {
+	if len(u.partial) > 0 {
+		_, _ = u.w.Write(u.partial) // the end of help; nowhere to report a failure
+		u.partial = nil
+	}
 }
 
 // runsTargets parses args as mage does and returns the invocation when they
@@ -52,19 +115,68 @@ func runsTargets(args []string) (mage.Invocation, bool) {
 }
 
 // unknownWord returns the first word of args that is neither a target of
-// the magefiles nor an argument of the target before it, and false; or ""
-// and true when every word is known, or when the targets cannot be known
-// here (mage then judges).
-func unknownWord(args []string) (string, bool) {
+// the magefiles nor an argument of the target before it, the target most
+// like it (or ""), and false; or "", "" and true when every word is
+// known, or when the targets cannot be known here (mage then judges).
+func unknownWord(args []string) (word, suggestion string, ok bool) {
 	inv, ok := runsTargets(args)
 	if !ok || len(inv.Args) == 0 {
-		return "", true
+		return "", "", true
 	}
 	targets, aliases, ok := magefileTargets(inv.Dir)
 	if !ok {
-		return "", true
+		return "", "", true
 	}
-	return checkWords(inv.Args, targets, aliases)
+	if word, ok = checkWords(inv.Args, targets, aliases); ok {
+		return "", "", true
+	}
+	return word, closest(word, targets), false
+}
+
+// closest returns the target whose name is nearest word, when it is near
+// enough to be what the user meant (a few letters off, or spelled with
+// another separator), else "".
+func closest(word string, targets map[string]int) string {
+	norm := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '-' || r == '_' || r == ':' || r == '.' {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, s)
+	}
+	best, bestDist := "", 0
+	for _, name := range slices.Sorted(maps.Keys(targets)) {
+		d := distance(norm(word), norm(name))
+		if best == "" || d < bestDist {
+			best, bestDist = name, d
+		}
+	}
+	if best == "" || bestDist > max(1, len(norm(best))/3) {
+		return ""
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b, in bytes.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // checkWords checks words against targets (name to number of arguments)

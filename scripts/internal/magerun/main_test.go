@@ -56,10 +56,53 @@ func TestUnknownWord_ReadsTheTargetsOfThisModulesMagefile(t *testing.T) {
 		"-l":               "",
 		"-h deploy":        "",
 	} {
-		word, ok := unknownWord(append([]string{"-d", root}, strings.Fields(args)...))
+		word, _, ok := unknownWord(append([]string{"-d", root}, strings.Fields(args)...))
 		if word != want || ok != (want == "") {
 			t.Errorf("%s: got %q, %v; want %q", args, word, ok, want)
 		}
+	}
+}
+
+func TestUnknownWord_SuggestsTheTargetMeant(t *testing.T) {
+	t.Parallel()
+	root, err := state.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for word, want := range map[string]string{
+		"sandbox-up": "sandbox:up",
+		"ecrlogn":    "ecrLogin",
+		"dpeloy":     "deploy",
+		"Status":     "",
+		"prod":       "",
+		"xyzzy":      "",
+	} {
+		got, suggestion, ok := unknownWord([]string{"-d", root, word})
+		if want == "" && word == "Status" {
+			if !ok {
+				t.Errorf("%s: refused a target in another case", word)
+			}
+			continue
+		}
+		if ok || got != word || suggestion != want {
+			t.Errorf("%s: got %q, suggestion %q, %v; want the word refused with suggestion %q", word, got, suggestion, ok, want)
+		}
+	}
+}
+
+func TestUsageWriter_SpellsTheUsageLineAsTheUserRunsIt(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	u := &usageWriter{w: &b}
+	for _, part := range []string{"Push pushes.\n\nUsage:\n\n\tma", "ge push\n\n", "\tmagenta stays\nend"} {
+		if _, err := u.Write([]byte(part)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.flush()
+	want := "Push pushes.\n\nUsage:\n\n\tgo run mage.go push\n\n\tmagenta stays\nend"
+	if b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }
 

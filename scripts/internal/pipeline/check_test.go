@@ -32,7 +32,7 @@ func TestCheckDeploy_NamesTheStepAndVariableAtFault(t *testing.T) {
 		want string
 	}{
 		{"no target", map[string]string{"IMAGE_REPOSITORY": "web", "IMAGE_TAG": "v1"},
-			"deploy: nothing to deploy to"},
+			"deploy: no targets configured"},
 		{"bad timeout", map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_TIMEOUT": "soon"},
 			`deploy: DEPLOY_TIMEOUT="soon"`},
 		{"push setting missing", map[string]string{"LAMBDA_FUNCTION": "api", "IMAGE_TAG": "v1"},

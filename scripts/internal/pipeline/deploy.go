@@ -102,7 +102,7 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	}
 	switch {
 	case len(s.Targets) == 0:
-		return s, errors.New("nothing to deploy to: set DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE, or LAMBDA_FUNCTION")
+		return s, errors.New("no targets configured: set DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE, or LAMBDA_FUNCTION")
 	case s.Container != "" && !s.hasKind("ecs"):
 		return s, fmt.Errorf("ECS_CONTAINER=%q is set but no ECS service is listed (DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE)", s.Container)
 	case s.Alias != "" && !s.hasKind("lambda"):

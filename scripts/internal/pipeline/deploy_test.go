@@ -86,7 +86,7 @@ func TestReadDeploySettings_RejectsBadSettingsNamingTheVariable(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{map[string]string{}, "nothing to deploy to: set DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE, or LAMBDA_FUNCTION"},
+		{map[string]string{}, "no targets configured: set DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE, or LAMBDA_FUNCTION"},
 		{map[string]string{"ECS_CLUSTER": "prod"}, `ECS_CLUSTER="prod" is set but ECS_SERVICE is not: set both to deploy to ECS`},
 		{map[string]string{"ECS_SERVICE": "web", "LAMBDA_FUNCTION": "api"}, `ECS_SERVICE="web" is set but ECS_CLUSTER is not: set both to deploy to ECS`},
 		{map[string]string{"ECS_CONTAINER": "app", "LAMBDA_FUNCTION": "api"}, `ECS_CONTAINER="app" is set but no ECS service is listed (DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE)`},
@@ -240,5 +240,13 @@ func TestDeployImage_RefusesAPushRecordOfAnotherRepositoryOrTag(t *testing.T) {
 		case tt.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.want)):
 			t.Errorf("record of %s:%s: error %v, want %q", tt.repo, tt.tag, err, tt.want)
 		}
+	}
+}
+
+func TestStatus_WithNoTargetsSpeaksOfStatus(t *testing.T) {
+	setCheckEnv(t, nil)
+	err := Status(context.Background())
+	if want := "status: no targets configured: set DEPLOY_TARGETS"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Status() = %v, want an error starting %q", err, want)
 	}
 }

@@ -22,6 +22,11 @@ func SandboxDown(ctx context.Context, s *Session) error {
 	if err := sandbox.Down(ctx); err != nil {
 		return err
 	}
+	return s.forgetPushTo(registry)
+}
+
+// forgetPushTo removes the push record when its push went to registry.
+func (s *Session) forgetPushTo(registry string) error {
 	if registry == "" {
 		return nil
 	}
