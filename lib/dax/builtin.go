@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -113,6 +115,15 @@ func checkCommand(name string, fn BuiltinFunc) error {
 		return fmt.Errorf("command name %q is not a plain command word: use letters, digits and -_.+:@,%%^", name)
 	}
 	return nil
+}
+
+// Builtins returns the names of the commands every Shell runs in Go
+// rather than as programs (cat, echo, mkdir...), and those added with
+// [Register], sorted.
+func Builtins() []string {
+	builtinsMu.RLock()
+	defer builtinsMu.RUnlock()
+	return slices.Sorted(maps.Keys(builtins))
 }
 
 func lookupBuiltin(name string) BuiltinFunc {

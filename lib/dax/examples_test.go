@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -485,4 +486,9 @@ func ExampleWithQuiet() {
 	err := sh.Cmd("echo 'it broke' >&2; exit 1").Run(ctx)
 	fmt.Println(err)
 	// Output: echo 'it broke' >&2; exit 1: exit status 1: it broke
+}
+
+func ExampleBuiltins() {
+	fmt.Println(slices.Contains(dax.Builtins(), "echo"), slices.Contains(dax.Builtins(), "docker"))
+	// Output: true false
 }
