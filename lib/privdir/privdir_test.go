@@ -72,7 +72,7 @@ func TestCheck_RefusesAFolderOfAnotherUserNamingTheSettingOwnerAndMode(t *testin
 	dir := filepath.Join(t.TempDir(), "theirs")
 	mkdir(t, dir, 0o777, nobody)
 	err := privdir.Make("X_DIR", dir)
-	want := fmt.Sprintf("X_DIR: refusing %s: %s is owned by uid %d with mode 0777; want a folder owned by uid 0 that group and others cannot write (godax changes no folder it did not create)", dir, dir, nobody)
+	want := fmt.Sprintf("X_DIR: refusing %s: it is owned by uid %d with mode 0777; want a folder owned by uid 0 that group and others cannot write (no existing folder is changed to fit)", dir, nobody)
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}

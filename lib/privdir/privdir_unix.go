@@ -143,8 +143,12 @@ func walk(variable, path string, create bool) (string, error) {
 		cur, info = next, fi
 	}
 	if o, ok := owner(info); !ok || o != uid || info.Mode()&0o022 != 0 {
-		return "", unsafe(fmt.Sprintf("%s is owned by uid %d with mode %s", cur, o, mode(info)),
-			fmt.Sprintf("a folder owned by uid %d that group and others cannot write (godax changes no folder it did not create)", uid))
+		what := cur
+		if cur == abs {
+			what = "it"
+		}
+		return "", unsafe(fmt.Sprintf("%s is owned by uid %d with mode %s", what, o, mode(info)),
+			fmt.Sprintf("a folder owned by uid %d that group and others cannot write (no existing folder is changed to fit)", uid))
 	}
 	return cur, nil
 }
