@@ -13,6 +13,7 @@ import (
 	"github.com/godax/godax/lib/container"
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/ecrauth/tokencache"
+	"github.com/godax/godax/lib/privdir"
 )
 
 // DefaultLockWait bounds how long a login waits for a concurrent one to
@@ -126,8 +127,13 @@ type loginOptions struct {
 	operation string
 }
 
-// WithCacheDir keeps the cache in dir. Default: [tokencache.DefaultDir].
-func WithCacheDir(dir string) Option { return func(o *loginOptions) { o.cacheDir = dir } }
+// WithCacheDir keeps the cache in dir, or in a folder of the user's own
+// inside it when dir is shared, such as /tmp ([privdir.Pick]). The folder
+// must be private to the user ([tokencache.Cache]). Default:
+// [tokencache.DefaultDir].
+func WithCacheDir(dir string) Option {
+	return func(o *loginOptions) { o.cacheDir = privdir.Pick(dir) }
+}
 
 // WithoutCache makes every login fresh, and records nothing. Default: the
 // cache is used.

@@ -24,6 +24,13 @@
 //	eval "$(go run mage.go sandbox:env)"
 //	go run mage.go sandbox:down
 //
+// The state folder and its sandbox folder must be private to the user, as
+// [github.com/godax/godax/lib/privdir] defines it: a folder another user
+// could change is refused by name, never chmodded, and a shared folder such
+// as /tmp gives a folder of the user's own inside it (/tmp/godax-<uid>).
+// [Down] acts only on what it can prove the sandbox started, and keeps the
+// record when a recorded process disagrees with it.
+//
 // The sandbox needs Linux, and root for dockerd. Integration tests start with
 // [github.com/godax/godax/scripts/sandbox/sandboxtest.Require].
 package sandbox

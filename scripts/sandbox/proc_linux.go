@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/privdir"
 )
 
 // procStat is what the sandbox reads from /proc/PID/stat.
@@ -85,17 +86,142 @@ func procOf(pid int) (Proc, error) {
 	if err != nil {
 		return Proc{}, err
 	}
-	return Proc{Pid: pid, Start: st.start}, nil
+	return identify(pid, st)
+}
+
+// identify completes what st says of pid with its owner and program.
+func identify(pid int, st procStat) (Proc, error) {
+	base := "/proc/" + strconv.Itoa(pid)
+	status, err := os.ReadFile(base + "/status")
+	if err != nil {
+		return Proc{}, err
+	}
+	uid := -1
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "Uid:"); ok {
+			if f := strings.Fields(rest); len(f) > 0 {
+				uid, err = strconv.Atoi(f[0])
+			}
+			break
+		}
+	}
+	if err != nil || uid < 0 {
+		return Proc{}, fmt.Errorf("%s/status: no Uid line", base)
+	}
+	exe, err := os.Readlink(base + "/exe")
+	if err != nil {
+		return Proc{}, err
+	}
+	return Proc{Pid: pid, Start: st.start, Uid: uid, Exe: strings.TrimSuffix(exe, " (deleted)")}, nil
+}
+
+// cmdline returns the arguments pid runs with, its program first.
+func cmdline(pid int) ([]string, error) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil {
+		return nil, err
+	}
+	return strings.Split(strings.TrimSuffix(string(data), "\x00"), "\x00"), nil
+}
+
+// refresh returns the identity of the process that runs as p's pid now
+// when it started when p did, else p. A daemon the current process just
+// started may exec another program (a wrapper script does) before it
+// answers.
+func refresh(p Proc) Proc {
+	if p.Pid <= 0 {
+		return p
+	}
+	st, err := readStat(p.Pid)
+	if err != nil || st.start != p.Start {
+		return p
+	}
+	if now, err := identify(p.Pid, st); err == nil {
+		return now
+	}
+	return p
+}
+
+// bootID returns the kernel's id of the current boot, or "" if unknown.
+func bootID() string {
+	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }
 
 // alive reports whether p still runs: its pid exists, is not a zombie,
-// and started when p did (so it is not a reused pid).
+// and started when p did (so it is not a reused pid), as the same user,
+// running the same program (unless the record, written by an older
+// godax, names none).
 func alive(p Proc) bool {
 	if p.Pid <= 0 {
 		return false
 	}
 	st, err := readStat(p.Pid)
-	return err == nil && st.start == p.Start && st.state != 'Z' && st.state != 'X'
+	if err != nil || st.start != p.Start || st.state == 'Z' || st.state == 'X' {
+		return false
+	}
+	now, err := identify(p.Pid, st)
+	return err == nil && now.Uid == p.Uid && (p.Exe == "" || now.Exe == p.Exe)
+}
+
+// verdict is what [examine] makes of a recorded process.
+type verdict int
+
+const (
+	// gone: no process has the pid any more (a zombie aside), or the
+	// kernel gave it to a process that is nothing of the sandbox's.
+	gone verdict = iota
+	// ours: the recorded process runs, and proves to be the sandbox's.
+	ours
+	// mismatch: the record and the process that has its pid disagree in
+	// a way that leaves open whether it is the sandbox's.
+	mismatch
+)
+
+// examine compares the process that has p's pid now with the record p.
+// proof tells whether a command line is one the sandbox started (a
+// daemon's arguments, or a child's naming the sandbox's folders). The
+// process is ours only when its start time, owner and program match the
+// record (a record without a program, from an older godax, is proved by
+// its command line alone) and proof accepts its command line. With another start time it
+// is gone, unless proof accepts its command line: then it is a mismatch,
+// as is a process whose start time matches but nothing else does. why
+// says what differs.
+func examine(p Proc, proof func(cmdline []string) bool) (v verdict, why string) {
+	if p.Pid <= 0 {
+		return gone, ""
+	}
+	st, err := readStat(p.Pid)
+	if err != nil || st.state == 'Z' || st.state == 'X' {
+		return gone, ""
+	}
+	args, err := cmdline(p.Pid)
+	if errors.Is(err, os.ErrNotExist) {
+		return gone, ""
+	}
+	if st.start != p.Start {
+		if err == nil && proof(args) {
+			return mismatch, fmt.Sprintf("it runs with the arguments the sandbox gave it but started at tick %d, not %d as recorded", st.start, p.Start)
+		}
+		return gone, ""
+	}
+	now, err := identify(p.Pid, st)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return gone, ""
+	case err != nil:
+		return mismatch, fmt.Sprintf("its owner and program cannot be read: %v", err)
+	case now.Uid != p.Uid:
+		return mismatch, fmt.Sprintf("it runs as uid %d, not %d as recorded", now.Uid, p.Uid)
+	case p.Exe != "" && now.Exe != p.Exe: // an older godax recorded no program
+		return mismatch, fmt.Sprintf("it runs %s, not %q as recorded", now.Exe, p.Exe)
+	case !proof(args):
+		return mismatch, fmt.Sprintf("its command line (%s) is not one the sandbox started", strings.Join(args, " "))
+	}
+	return ours, ""
 }
 
 // descendants returns every live process below p in the process tree.
@@ -107,7 +233,11 @@ func descendants(p Proc) []Proc {
 	if err != nil {
 		return nil
 	}
-	children := map[int][]Proc{}
+	type child struct {
+		pid int
+		st  procStat
+	}
+	children := map[int][]child{}
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
@@ -117,7 +247,7 @@ func descendants(p Proc) []Proc {
 		if err != nil || st.state == 'Z' {
 			continue
 		}
-		children[st.ppid] = append(children[st.ppid], Proc{Pid: pid, Start: st.start})
+		children[st.ppid] = append(children[st.ppid], child{pid, st})
 	}
 	var out []Proc
 	queue := []int{p.Pid}
@@ -125,8 +255,10 @@ func descendants(p Proc) []Proc {
 		pid := queue[0]
 		queue = queue[1:]
 		for _, c := range children[pid] {
-			out = append(out, c)
-			queue = append(queue, c.Pid)
+			queue = append(queue, c.pid)
+			if id, err := identify(c.pid, c.st); err == nil {
+				out = append(out, id)
+			}
 		}
 	}
 	return out
@@ -250,11 +382,11 @@ func pidList(procs []Proc) string {
 // file stays: removing it would let a third run lock a new file while the
 // second still holds the old one.
 func lockState(ctx context.Context, stateDir string) (unlock func(), err error) {
-	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+	if err := privdir.Make(stateVariable, stateDir); err != nil {
 		return nil, fmt.Errorf("sandbox lock: %w", err)
 	}
 	path := filepath.Join(stateDir, "sandbox.lock")
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := privdir.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox lock: %w", err)
 	}
@@ -324,23 +456,4 @@ func unescapeMountinfo(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
-}
-
-// makePrivateDir creates dir with mode 0700, or checks that the existing
-// one is a real folder (not a link) owned by this user and closed to
-// others, since it may sit in a shared temp folder.
-func makePrivateDir(dir string) error {
-	err := os.Mkdir(dir, 0o700)
-	if err == nil || !errors.Is(err, os.ErrExist) {
-		return err
-	}
-	fi, err := os.Lstat(dir)
-	if err != nil {
-		return err
-	}
-	sys, ok := fi.Sys().(*syscall.Stat_t)
-	if !fi.IsDir() || !ok || int(sys.Uid) != os.Geteuid() || fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("%s exists but is not a private folder of this user: remove it", dir)
-	}
-	return nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/godax/godax/lib/atomicfile"
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/privdir"
 	"github.com/godax/godax/scripts/state"
 )
 
@@ -60,7 +61,7 @@ func (s *State) daemons() []daemon {
 // root). dockerd needs root.
 func Up(ctx context.Context) (*State, error) {
 	began := time.Now()
-	dir, err := sandboxDir()
+	dir, err := sandboxDir(true)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +74,7 @@ func Up(ctx context.Context) (*State, error) {
 	}
 	defer unlock()
 
-	st, err := readState(dir)
+	st, err := loadState(dir)
 	if errors.Is(err, ErrNotRunning) {
 		st = &State{Dir: dir}
 	} else if err != nil {
@@ -81,11 +82,16 @@ func Up(ctx context.Context) (*State, error) {
 	}
 
 	// Sort the daemons into those that answer, those that run but do not
-	// answer yet (another Up may be starting them) and those to start.
+	// answer yet (an earlier Up may have been stopped while starting them)
+	// and those to start. A record that no longer matches its process
+	// stops everything: starting over it would lose the record.
 	var toStart, toWait []daemon
 	for _, d := range st.daemons() {
+		v, why := st.examineDaemon(d)
 		switch {
-		case !alive(d.svc.Proc):
+		case v == mismatch:
+			return nil, st.mismatchError(fmt.Sprintf("%s (pid %d): %s", d.name, d.svc.Pid, why))
+		case v == gone:
 			toStart = append(toStart, d)
 		case d.check(ctx) != nil:
 			toWait = append(toWait, d)
@@ -113,10 +119,19 @@ func Up(ctx context.Context) (*State, error) {
 	}
 
 	exits := map[string]<-chan error{}
+	st.Boot = bootID()
 	for _, d := range toStart {
 		// A dockerd that died leaves its containerd running: stop it
 		// first, or nothing would record it any more.
-		left := slices.DeleteFunc(slices.Clone(d.svc.Children), func(p Proc) bool { return !alive(p) })
+		var left []Proc
+		for _, c := range d.svc.Children {
+			switch v, why := examine(c, st.namesSandbox); v {
+			case mismatch:
+				return nil, st.mismatchError(fmt.Sprintf("%s's child (pid %d): %s", d.name, c.Pid, why))
+			case ours:
+				left = append(left, c)
+			}
+		}
 		if len(left) > 0 {
 			dax.Warn("sandbox: %s died; stopping what it left running (%s)", d.name, pidList(left))
 			if err := stopAll(ctx, left, left, stopGrace); err != nil {
@@ -126,7 +141,7 @@ func Up(ctx context.Context) (*State, error) {
 		if d.name == "dockerd" {
 			// The old exec root names the old containerd's pid; dockerd
 			// would wait for that process, which may linger as a zombie.
-			if err := removeAll(st.execRoot()); err != nil {
+			if err := st.removeAll(st.execRoot()); err != nil {
 				return nil, err
 			}
 		}
@@ -145,6 +160,11 @@ func Up(ctx context.Context) (*State, error) {
 
 	if err := st.waitReady(ctx, append(toStart, toWait...), exits); err != nil {
 		return nil, err
+	}
+	// A daemon started through a wrapper script runs another program once
+	// it answers: record the one it runs now.
+	for _, d := range toStart {
+		d.svc.Proc = refresh(d.svc.Proc)
 	}
 	st.Docker.Children = descendants(st.Docker.Proc)
 	if err := st.save(); err != nil {
@@ -196,11 +216,8 @@ func (s *State) prepare(ctx context.Context) error {
 			return fmt.Errorf("sandbox folder: %w", err)
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(s.RunDir), 0o755); err != nil {
-		return fmt.Errorf("sandbox folder: %w", err)
-	}
-	if err := makePrivateDir(s.RunDir); err != nil {
-		return fmt.Errorf("sandbox folder: %w", err)
+	if err := privdir.Make(stateVariable, s.RunDir); err != nil {
+		return fmt.Errorf("sandbox run folder: %w", err)
 	}
 	cfg, err := s.registryConfig()
 	if err != nil {
@@ -245,7 +262,7 @@ func (s *State) waitReady(ctx context.Context, ds []daemon, exits map[string]<-c
 				return s.failed(d, fmt.Errorf("exited (%v)", err))
 			default:
 			}
-			if !alive(d.svc.Proc) {
+			if !alive(refresh(d.svc.Proc)) {
 				return s.failed(d, errors.New("exited"))
 			}
 			if d.check(ctx) != nil {
@@ -277,8 +294,9 @@ func (s *State) waitReady(ctx context.Context, ds []daemon, exits map[string]<-c
 // failed stops the daemon d, which did not come up, records that, and
 // returns an error with cause and the tail of d's log.
 func (s *State) failed(d daemon, cause error) error {
-	procs := append([]Proc{d.svc.Proc}, descendants(d.svc.Proc)...)
-	stopErr := stopAll(context.Background(), []Proc{d.svc.Proc}, procs, 5*time.Second)
+	p := refresh(d.svc.Proc)
+	procs := append([]Proc{p}, descendants(p)...)
+	stopErr := stopAll(context.Background(), []Proc{p}, procs, 5*time.Second)
 	d.svc.Proc, d.svc.Children = Proc{}, nil
 	saveErr := s.save()
 	log, err := os.ReadFile(s.LogFile(d.name))
@@ -290,13 +308,19 @@ func (s *State) failed(d daemon, cause error) error {
 		d.name, cause, s.LogFile(d.name), tail), stopErr, saveErr)
 }
 
-// Down stops exactly the processes [Up] started, by their recorded pids
-// and start times (SIGTERM, then SIGKILL after a grace period), checks
-// that none of them, nor any process they started, is left, and removes
-// the sandbox's folder. It is safe to call when nothing runs. It never
-// signals a process it did not start.
+// Down stops exactly the processes [Up] started (SIGTERM, then SIGKILL
+// after a grace period), checks that none of them, nor any process they
+// started, is left, and removes the sandbox's folders. It is safe to call
+// when nothing runs.
+//
+// It acts only on what it can prove the sandbox started: a recorded
+// process is signalled only while its start time, owner and program match
+// the record and its command line is the one the sandbox gave it (a
+// child's names the sandbox's folders); a folder is removed only when it
+// is the sandbox's own, reached through no link. When a record and its
+// process disagree, Down stops nothing, keeps the record and says why.
 func Down(ctx context.Context) error {
-	dir, err := sandboxDir()
+	dir, err := sandboxDir(false)
 	if err != nil {
 		return err
 	}
@@ -306,23 +330,27 @@ func Down(ctx context.Context) error {
 	}
 	defer unlock()
 
-	st, err := readState(dir)
+	st, err := loadState(dir)
 	if errors.Is(err, ErrNotRunning) {
-		if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+		if _, serr := os.Lstat(dir); errors.Is(serr, fs.ErrNotExist) {
 			dax.Info("sandbox: not running in %s: nothing to stop", dir)
 			return nil
 		}
 		dax.Info("sandbox: no processes recorded in %s: removing the folder", dir)
-		return removeAll(dir)
+		return (&State{Dir: dir}).removeAll(dir)
 	}
 	if err != nil {
 		return err
 	}
 
 	var leaders, procs []Proc
-	var names []string
+	var names, problems []string
 	for _, d := range st.daemons() {
-		if !alive(d.svc.Proc) {
+		v, why := st.examineDaemon(d)
+		if v == mismatch {
+			problems = append(problems, fmt.Sprintf("%s (pid %d): %s", d.name, d.svc.Pid, why))
+		}
+		if v != ours {
 			continue
 		}
 		names = append(names, fmt.Sprintf("%s (pid %d)", d.name, d.svc.Pid))
@@ -332,10 +360,17 @@ func Down(ctx context.Context) error {
 	}
 	for _, d := range st.daemons() {
 		for _, c := range d.svc.Children {
-			if alive(c) && !slices.Contains(procs, c) {
+			v, why := examine(c, st.namesSandbox)
+			if v == mismatch {
+				problems = append(problems, fmt.Sprintf("%s's child (pid %d): %s", d.name, c.Pid, why))
+			}
+			if v == ours && !slices.Contains(procs, c) {
 				procs = append(procs, c)
 			}
 		}
+	}
+	if len(problems) > 0 {
+		return st.mismatchError(problems...)
 	}
 	if len(names) > 0 {
 		dax.Step("sandbox: stopping %s", strings.Join(names, ", "))
@@ -343,17 +378,116 @@ func Down(ctx context.Context) error {
 	if err := stopAll(ctx, leaders, procs, stopGrace); err != nil {
 		return err
 	}
-	if err := removeAll(st.RunDir, dir); err != nil {
+	if err := st.removeAll(st.RunDir, dir); err != nil {
 		return err
 	}
 	dax.Info("sandbox: stopped; removed %s", dir)
 	return nil
 }
 
+// mismatchError says that the sandbox stopped nothing and kept its record
+// because of problems, records that disagree with their processes.
+func (s *State) mismatchError(problems ...string) error {
+	return fmt.Errorf("sandbox: cannot prove it started %s; stopped nothing and kept %s (stop those processes yourself if they are the sandbox's, then remove %s)",
+		strings.Join(problems, "; "), s.file(), s.Dir)
+}
+
+// examineDaemon is [examine] for d's recorded process, whose command line
+// must end with the arguments the sandbox gives d.
+func (s *State) examineDaemon(d daemon) (verdict, string) {
+	want := d.argv()[1:]
+	return examine(d.svc.Proc, func(args []string) bool {
+		return len(args) >= len(want) && slices.Equal(args[len(args)-len(want):], want)
+	})
+}
+
+// namesSandbox reports whether one of args names a path inside the
+// sandbox's folders, as the command line of a process dockerd started
+// (its containerd) does.
+func (s *State) namesSandbox(args []string) bool {
+	for _, a := range args {
+		for _, root := range []string{s.Dir, s.RunDir} {
+			if root != "" && strings.Contains(a, root+"/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// loadState is [readState] with what only Linux checks: the run folder,
+// when it exists, must be a private folder of the user's and not a link;
+// and a record from an earlier boot has no process left running.
+func loadState(dir string) (*State, error) {
+	st, err := readState(dir)
+	if err != nil {
+		return nil, err
+	}
+	if st.RunDir != "" {
+		fi, err := os.Lstat(st.RunDir)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("sandbox run folder: %w", err)
+		case !fi.IsDir():
+			return nil, fmt.Errorf("sandbox state %s names %s as the run folder, which is a link or not a folder: kept it and touched nothing", st.file(), st.RunDir)
+		default:
+			if err := privdir.Check(stateVariable, st.RunDir); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if st.Boot != "" && st.Boot != bootID() {
+		for _, d := range st.daemons() {
+			d.svc.Proc, d.svc.Children = Proc{}, nil
+		}
+	}
+	return st, nil
+}
+
+// owns fails unless path is one of the sandbox's folders (Dir or RunDir)
+// or lies inside one, written without "..", and is reached from that
+// folder through no link.
+func (s *State) owns(path string) error {
+	if !filepath.IsAbs(path) || filepath.Clean(path) != path {
+		return fmt.Errorf("sandbox: not removing %s: not a clean absolute path", path)
+	}
+	for _, root := range []string{s.Dir, s.RunDir} {
+		rel, ok := strings.CutPrefix(path, root)
+		if root == "" || !ok || (rel != "" && rel[0] != '/') {
+			continue
+		}
+		realRoot, err := filepath.EvalSymlinks(root)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // nothing there to remove
+		}
+		if err != nil {
+			return fmt.Errorf("sandbox: %w", err)
+		}
+		real, err := filepath.EvalSymlinks(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("sandbox: %w", err)
+		}
+		if real != realRoot+rel {
+			return fmt.Errorf("sandbox: not removing %s: it leads through a link to %s", path, real)
+		}
+		return nil
+	}
+	return fmt.Errorf("sandbox: not removing %s: it lies outside the sandbox's folders", path)
+}
+
 // removeAll unmounts anything a daemon left mounted under dirs, then
-// removes them.
-func removeAll(dirs ...string) error {
+// removes them. Each must be the sandbox's own ([State.owns]).
+func (s *State) removeAll(dirs ...string) error {
 	dirs = slices.DeleteFunc(dirs, func(d string) bool { return d == "" })
+	for _, d := range dirs {
+		if err := s.owns(d); err != nil {
+			return err
+		}
+	}
 	mounts, err := mountsUnder(dirs...)
 	if err != nil {
 		return fmt.Errorf("sandbox mounts: %w", err)
@@ -376,11 +510,11 @@ func removeAll(dirs ...string) error {
 // started or one of its daemons has died; it does not ask them whether
 // they answer (see [State.Check]).
 func Load() (*State, error) {
-	dir, err := sandboxDir()
+	dir, err := sandboxDir(false)
 	if err != nil {
 		return nil, err
 	}
-	st, err := readState(dir)
+	st, err := loadState(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -9,12 +9,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/godax/godax/lib/atomicfile"
+	"github.com/godax/godax/lib/privdir"
 	"github.com/godax/godax/scripts/state"
 )
 
@@ -55,6 +57,10 @@ type Proc struct {
 	// Start is the process's start time in clock ticks after boot, field 22
 	// of /proc/PID/stat.
 	Start uint64 `json:"start"`
+	// Uid is the user id the process runs as.
+	Uid int `json:"uid"`
+	// Exe is the program it runs, as /proc/PID/exe names it.
+	Exe string `json:"exe,omitempty"`
 }
 
 // Service is one of the sandbox's daemons as recorded in its state file.
@@ -82,6 +88,9 @@ type State struct {
 	Registry Service `json:"registry"`
 	// Docker is the private dockerd.
 	Docker Service `json:"docker"`
+	// Boot is the kernel's boot id when the processes were recorded: after
+	// a reboot none of them runs any more, whatever has their pids.
+	Boot string `json:"boot,omitempty"`
 }
 
 // Endpoint returns moto's URL, the AWS_ENDPOINT_URL for every service.
@@ -176,25 +185,49 @@ func (s *State) Exports() string {
 	return b.String()
 }
 
+// stateVariable is the setting that names the state folder.
+const stateVariable = "GODAX_STATE_DIR"
+
 // sandboxDir returns the sandbox's folder: GODAX_SANDBOX_DIR, which the
 // sandbox's own environment sets so that another repository's targets
 // reach it while keeping their state at home, else <state folder>/sandbox.
-func sandboxDir() (string, error) {
-	if dir := os.Getenv("GODAX_SANDBOX_DIR"); dir != "" {
-		return filepath.Abs(dir)
+// It checks that the folder and the one above it, which holds the lock,
+// are private to the user ([privdir.Check]); with create it makes them
+// when missing ([privdir.Make]). A folder another user could change is
+// refused, naming the setting, and no folder is ever chmodded.
+func sandboxDir(create bool) (string, error) {
+	variable, dir := "GODAX_SANDBOX_DIR", os.Getenv("GODAX_SANDBOX_DIR")
+	if dir == "" {
+		stateDir, err := state.Dir(os.Getenv)
+		if err != nil {
+			return "", err
+		}
+		variable, dir = stateVariable, filepath.Join(privdir.Pick(stateDir), "sandbox")
 	}
-	dir, err := state.Dir(os.Getenv)
+	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "sandbox"), nil
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if create {
+			err = privdir.Make(variable, d)
+		} else if err = privdir.Check(variable, d); errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return dir, nil
 }
 
 // readState reads the state file of the sandbox in dir. A missing file is
-// an error wrapping [ErrNotRunning].
+// an error wrapping [ErrNotRunning]. The file is never read through a link
+// nor when another user owns it, and its run folder must be one the
+// sandbox would pick for dir ([runDirCandidates]).
 func readState(dir string) (*State, error) {
 	st := &State{Dir: dir}
-	data, err := os.ReadFile(st.file())
+	data, err := privdir.ReadFile(st.file())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w (no %s): start it with: go run mage.go sandbox:up", ErrNotRunning, st.file())
 	}
@@ -206,6 +239,9 @@ func readState(dir string) (*State, error) {
 	}
 	if st.Dir != dir {
 		return nil, fmt.Errorf("sandbox state %s belongs to %s: remove it or set GODAX_STATE_DIR=%s", st.file(), st.Dir, filepath.Dir(st.Dir))
+	}
+	if st.RunDir != "" && !slices.Contains(runDirCandidates(dir, os.TempDir()), st.RunDir) {
+		return nil, fmt.Errorf("sandbox state %s names %s as the run folder, which is not where the sandbox puts its sockets: kept it and touched nothing", st.file(), st.RunDir)
 	}
 	return st, nil
 }
@@ -227,18 +263,22 @@ const maxSocketPath = 107
 // create under RunDir.
 const longestRunPath = "/exec/containerd/containerd.sock.ttrpc"
 
-// runDirFor returns where the sandbox in dir keeps its sockets: dir/run
-// when its socket paths fit, else a short folder named after a hash of dir
-// under tmp or /tmp.
-func runDirFor(dir, tmp string) (string, error) {
-	candidates := []string{filepath.Join(dir, "run")}
+// runDirCandidates returns, in order of preference, the folders the
+// sandbox in dir may keep its sockets in: dir/run, then a short folder
+// named after a hash of dir under tmp, then under /tmp.
+func runDirCandidates(dir, tmp string) []string {
 	sum := sha256.Sum256([]byte(dir))
 	short := "godax-" + hex.EncodeToString(sum[:6])
-	candidates = append(candidates, filepath.Join(tmp, short), filepath.Join("/tmp", short))
-	for _, c := range candidates {
+	return []string{filepath.Join(dir, "run"), filepath.Join(tmp, short), filepath.Join("/tmp", short)}
+}
+
+// runDirFor returns where the sandbox in dir keeps its sockets: the first
+// of [runDirCandidates] whose socket paths fit.
+func runDirFor(dir, tmp string) (string, error) {
+	for _, c := range runDirCandidates(dir, tmp) {
 		if len(c)+len(longestRunPath) <= maxSocketPath {
 			return c, nil
 		}
 	}
-	return "", fmt.Errorf("the sandbox's socket paths under %s would pass the %d-byte unix socket limit: set GODAX_STATE_DIR to a shorter folder", dir, maxSocketPath)
+	return "", fmt.Errorf("the sandbox's socket paths under %s would pass the %d-byte unix socket limit: set GODAX_STATE_DIR to a shorter path of a folder of your own, not a shared one such as /tmp", dir, maxSocketPath)
 }

@@ -12,9 +12,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/godax/godax/lib/atomicfile"
+	"github.com/godax/godax/lib/privdir"
 )
 
 // cacheVersion is bumped when [Entry]'s meaning changes; older files are
@@ -112,9 +111,26 @@ func Digest(user, password string) string {
 // Cache is a folder of login records, one JSON file per [Key]. A
 // concurrent reader sees the old or the new record, never a torn one; a
 // file that cannot be read as a record is treated as missing.
+//
+// The folder must be private to the current user, as [privdir] defines
+// it: a cache in a folder another user could change is neither read nor
+// written, and no folder or file is ever changed to make it private.
 type Cache struct {
 	// Dir is the folder; see [DefaultDir].
 	Dir string
+	// Variable names the setting Dir came from, in errors about the
+	// folder. Default: ECR_CACHE_DIR.
+	Variable string
+}
+
+// DirVariable is the setting that names the cache folder.
+const DirVariable = "ECR_CACHE_DIR"
+
+func (c Cache) variable() string {
+	if c.Variable == "" {
+		return DirVariable
+	}
+	return c.Variable
 }
 
 // DefaultDir returns the folder logins are cached in.
@@ -123,10 +139,11 @@ type Cache struct {
 //
 // ECR_CACHE_DIR names the folder. When it is unset, the folder is the user
 // cache dir's godax/ecr, such as ~/.cache/godax/ecr on Linux
-// ($XDG_CACHE_HOME is honoured).
+// ($XDG_CACHE_HOME is honoured). A shared folder such as /tmp gives a
+// folder of the user's own inside it ([privdir.Pick]).
 func DefaultDir() (string, error) {
-	if d := os.Getenv("ECR_CACHE_DIR"); d != "" {
-		return d, nil
+	if d := os.Getenv(DirVariable); d != "" {
+		return privdir.Pick(d), nil
 	}
 	d, err := os.UserCacheDir()
 	if err != nil {
@@ -138,12 +155,14 @@ func DefaultDir() (string, error) {
 func (c Cache) path(k Key) string { return filepath.Join(c.Dir, k.ID()+".json") }
 
 // Get returns the entry stored under k. A missing, unreadable, corrupt or
-// foreign (different key or version) file gives ok false.
+// foreign (different key or version) file gives ok false, as does a file
+// that is a link or not the current user's, or a folder that is not
+// private.
 func (c Cache) Get(k Key) (e Entry, ok bool) {
-	if c.Dir == "" {
+	if c.Dir == "" || privdir.Check(c.variable(), c.Dir) != nil {
 		return Entry{}, false
 	}
-	b, err := os.ReadFile(c.path(k))
+	b, err := privdir.ReadFile(c.path(k))
 	if err != nil {
 		return Entry{}, false
 	}
@@ -178,12 +197,16 @@ func (c Cache) Remove(k Key) error {
 	return nil
 }
 
-// Entries returns every readable entry in the folder, in no set order.
+// Entries returns every readable entry in the folder, in no set order;
+// none when the folder is not private.
 func (c Cache) Entries() []Entry {
+	if privdir.Check(c.variable(), c.Dir) != nil {
+		return nil
+	}
 	files, _ := filepath.Glob(filepath.Join(c.Dir, "*.json"))
 	var out []Entry
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := privdir.ReadFile(f)
 		if err != nil {
 			continue
 		}
@@ -195,17 +218,16 @@ func (c Cache) Entries() []Entry {
 	return out
 }
 
-// Prepare creates the cache folder with mode 0700, tightening it if
-// needed, and checks that a file can be created in it. A caller that
-// gets an error should go on without the cache.
+// Prepare creates the cache folder with mode 0700 when it is missing,
+// checks that it is private ([privdir.Make]: an existing folder is never
+// changed, and one another user could change is refused), and checks that
+// a file can be created in it. A caller that gets an error should go on
+// without the cache.
 func (c Cache) Prepare() error {
 	if c.Dir == "" {
 		return errors.New("token cache: no folder set")
 	}
-	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
-		return fmt.Errorf("token cache: %w", err)
-	}
-	if err := os.Chmod(c.Dir, 0o700); err != nil {
+	if err := privdir.Make(c.variable(), c.Dir); err != nil {
 		return fmt.Errorf("token cache: %w", err)
 	}
 	f, err := os.CreateTemp(c.Dir, ".probe-*")
@@ -222,25 +244,21 @@ var ErrLockHeld = errors.New("held by another run")
 // Lock takes an exclusive lock on k's entry across processes (flock on
 // Unix, LockFileEx on Windows), waiting until ctx is done. Concurrent runs
 // then log in one at a time, and the ones that wait find the first one's
-// entry. unlock releases it.
+// entry. unlock releases it. The lock file is never opened through a link
+// (see [privdir.OpenFile]).
 //
 // # Error handling
 //
 // When ctx ends first the error wraps [ErrLockHeld]; any other error
-// means the lock file could not be opened.
+// means the folder is not private or the lock file could not be opened.
 func (c Cache) Lock(ctx context.Context, k Key) (unlock func() error, err error) {
 	if err := c.Prepare(); err != nil {
 		return nil, err
 	}
 	path := filepath.Join(c.Dir, k.ID()+".lock")
-	l := flock.New(path, flock.SetPermissions(0o600))
-	ok, err := l.TryLockContext(ctx, lockRetry)
-	if ok {
-		return l.Unlock, nil
+	unlock, err = lockFile(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("token cache lock %s: %w", path, err)
 	}
-	_ = l.Close() // never locked: this only closes the file
-	if ctx.Err() != nil {
-		return nil, fmt.Errorf("token cache lock %s: %w", path, ErrLockHeld)
-	}
-	return nil, fmt.Errorf("token cache lock %s: %w", path, err)
+	return unlock, nil
 }

@@ -67,7 +67,7 @@ func TestCache_StoresEntriesPrivatelyAndReadsThemBack(t *testing.T) {
 	}
 }
 
-func TestCache_TightensAnExistingFolderTo0700(t *testing.T) {
+func TestCache_UsesAnExistingFolderOfItsOwnWithoutChangingIt(t *testing.T) {
 	t.Parallel()
 	c := tokencache.Cache{Dir: t.TempDir()}
 	if err := os.Chmod(c.Dir, 0o755); err != nil {
@@ -80,8 +80,11 @@ func TestCache_TightensAnExistingFolderTo0700(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode().Perm() != 0o700 {
-		t.Errorf("folder mode %v, want 0700", fi.Mode().Perm())
+	if fi.Mode().Perm() != 0o755 {
+		t.Errorf("folder mode %v, want 0755 as it was", fi.Mode().Perm())
+	}
+	if _, ok := c.Get(key); !ok {
+		t.Error("miss after Put")
 	}
 }
 

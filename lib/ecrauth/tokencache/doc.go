@@ -18,7 +18,10 @@
 // with ([Digest]), so a caller can tell whether the CLI's config still
 // holds that credential; a credential helper, which hands out the token
 // itself, also keeps the token. Files are written atomically and synced
-// ([atomicfile.WriteFile]) with mode 0600 in a 0700 folder.
+// ([atomicfile.WriteFile]) with mode 0600, in a folder made with mode
+// 0700. The folder must be private to the user ([privdir]): in one another
+// user could change, nothing is read or written, and an existing folder is
+// never chmodded. Entries and locks are never opened through a link.
 //
 // An entry is used until half the token's life ([Entry.Fresh]), as
 // amazon-ecr-credential-helper does; a token past its expiry

@@ -18,6 +18,8 @@ import (
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/ecrauth"
 	"github.com/godax/godax/lib/ecrrepo"
+	"github.com/godax/godax/lib/gitrev"
+	"github.com/godax/godax/lib/privdir"
 	"github.com/godax/godax/scripts/state"
 )
 
@@ -228,41 +230,25 @@ func (s *Session) derivedTag(ctx context.Context, dir string) (string, error) {
 	return tag, nil
 }
 
-// GitTag returns the tag for the source in dir: the short SHA of the
-// commit checked out (detached or not), with -dirty when the work tree
-// has uncommitted changes, untracked files included.
+// GitTag returns the tag for the source in dir: [gitrev.Tag], the short
+// SHA of the commit checked out, with -dirty for uncommitted changes. It
+// runs no command the repository's own git config names.
 //
 // # Error handling
 //
 // Outside a git work tree, in a repository with no commit yet, or with no
 // git on PATH, the error asks for IMAGE_TAG.
 func GitTag(ctx context.Context, dir string) (string, error) {
-	if !dax.CommandExists("git") {
-		return "", errors.New("IMAGE_TAG is not set and git is not installed to derive it: set IMAGE_TAG")
+	tag, err := gitrev.Tag(ctx, dir)
+	switch {
+	case errors.Is(err, gitrev.ErrNoCommit):
+		return "", fmt.Errorf("IMAGE_TAG is not set and %w: commit, or set IMAGE_TAG", err)
+	case errors.Is(err, gitrev.ErrNoGit), errors.Is(err, gitrev.ErrNotRepository):
+		return "", fmt.Errorf("IMAGE_TAG is not set and %w: set IMAGE_TAG", err)
+	case err != nil:
+		return "", fmt.Errorf("IMAGE_TAG is not set and %w", err)
 	}
-	git := func(args ...string) dax.Command {
-		return dax.Cmd("git %s", args).Dir(dir).Quiet().Timeout(30*time.Second).
-			Env("GIT_OPTIONAL_LOCKS", "0").Env("LC_ALL", "C")
-	}
-	sha, err := git("rev-parse", "--short", "HEAD").Text(ctx)
-	if err != nil {
-		var ce *dax.CommandError
-		if errors.As(err, &ce) && strings.Contains(ce.Stderr, "not a git repository") {
-			return "", fmt.Errorf("IMAGE_TAG is not set and %s is not in a git work tree: set IMAGE_TAG", dir)
-		}
-		if errors.As(err, &ce) && (strings.Contains(ce.Stderr, "unknown revision") || strings.Contains(ce.Stderr, "Needed a single revision")) {
-			return "", fmt.Errorf("IMAGE_TAG is not set and the git repository at %s has no commit yet: commit, or set IMAGE_TAG", dir)
-		}
-		return "", fmt.Errorf("IMAGE_TAG is not set and git could not name the commit: %w", err)
-	}
-	status, err := git("status", "--porcelain").Text(ctx)
-	if err != nil {
-		return "", fmt.Errorf("IMAGE_TAG is not set and git status failed: %w", err)
-	}
-	if strings.TrimSpace(status) != "" {
-		sha += "-dirty"
-	}
-	return sha, nil
+	return tag, nil
 }
 
 // Build builds the image IMAGE_REPOSITORY:IMAGE_TAG from BUILD_CONTEXT
@@ -479,6 +465,10 @@ func (s *Session) pushRecordPath() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	dir = privdir.Pick(dir)
+	if err := privdir.Check("GODAX_STATE_DIR", dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
 	return filepath.Join(dir, pushRecordFile), nil
 }
 
@@ -500,6 +490,9 @@ func (s *Session) writePushRecord(rec PushRecord) error {
 	b = append(b, '\n')
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
 		return nil
+	}
+	if err := privdir.Make("GODAX_STATE_DIR", filepath.Dir(path)); err != nil {
+		return fmt.Errorf("push record: %w", err)
 	}
 	if err := state.Ensure(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("push record: %w", err)
@@ -525,7 +518,7 @@ func (s *Session) LastPush() (PushRecord, error) {
 	if err != nil {
 		return rec, err
 	}
-	b, err := os.ReadFile(path)
+	b, err := privdir.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return rec, fmt.Errorf("no push recorded in %s: run push first", filepath.Dir(path))
 	}
