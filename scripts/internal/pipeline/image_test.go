@@ -738,29 +738,3 @@ func TestReadBuildArgs_TakesTheNameAfterThePrefix(t *testing.T) {
 		}
 	}
 }
-
-func TestBuild_PrintsItsHeaderBeforeTheCompileItStarts(t *testing.T) {
-	if testing.Short() {
-		t.Skip("compiles the sample")
-	}
-	t.Parallel()
-	// A docker that answers version and build, and has no buildx.
-	bin := t.TempDir()
-	fake := "#!/bin/sh\ncase \"$1\" in\nversion) echo 28.2.2;;\nbuildx) exit 1;;\nbuild) echo 'Successfully built';;\nesac\n"
-	if err := os.WriteFile(filepath.Join(bin, "docker"), []byte(fake), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cmd := dax.Cmd("%s -test.run=^TestPushHelperProcess$", os.Args[0]).Timeout(5*time.Minute).
-		Env(pushHelperEnv, "build").Env("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH")).
-		Env("IMAGE_REPOSITORY", "team/app").Env("IMAGE_TAG", "order").Env("CI", "true").
-		Env("BUILD_CONTEXT", "").Env("DOCKERFILE", "").Env("IMAGE_PLATFORM", "").Env("CONTAINER_CLI", "").Env("DOCKER_HOST", "")
-	var stderr strings.Builder
-	if err := cmd.Stderr(&stderr).Run(context.Background()); err != nil {
-		t.Fatalf("%v\n%s", err, stderr.String())
-	}
-	out := stderr.String()
-	header, compile := strings.Index(out, "==> building team/app:order"), strings.Index(out, "$ go build")
-	if header < 0 || compile < 0 || header > compile {
-		t.Errorf("want the header, then the go build line; got:\n%s", out)
-	}
-}
