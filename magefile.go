@@ -32,7 +32,7 @@ import (
 //   - ECR_ROLE_EXTERNAL_ID: external id the role's trust policy asks for. Default: none.
 //   - ECR_ROLE_MFA_SERIAL: MFA device ARN; the token code is asked for on the terminal. Default: none.
 //   - ECR_NO_CACHE: 1 (or true, yes, on) bypasses the token cache. Default: unset.
-//   - ECR_CACHE_DIR: the token cache folder; the sandbox's environment sets it under .godax/sandbox, which sandbox:down removes. Default: ~/.cache/godax/ecr (the user cache folder).
+//   - ECR_CACHE_DIR: the token cache folder, which must be yours and not writable by others (a shared one such as /tmp gets a godax-<uid> folder of its own inside); the sandbox's environment sets it under .godax/sandbox, which sandbox:down removes. Default: ~/.cache/godax/ecr (the user cache folder).
 //   - ECR_LOGIN_TIMEOUT: how long one docker login may take (30s, 2m, or seconds). Default: 30s.
 //   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password: Docker then asks it for a token on each pull and push. Default: login.
 //   - CONTAINER_CLI: docker, podman, nerdctl or finch. Default: docker.
@@ -48,7 +48,7 @@ import (
 //   - DRY_RUN: 1 plans exactly what a real run would deploy, resolved the same way, and changes nothing (no build, no push); without DEPLOY_IMAGE it says which tag would be built and pushed and whether the registry already holds it. Default: unset.
 //   - DEPLOY_ROLLBACK: 1: when a rollout fails or times out, an ECS service goes back to its previous task definition and a Lambda alias back to its previous version. Default: unset.
 //   - DEPLOY_CONFIRM: 1: show the plan and ask on the terminal (/dev/tty, so a piped stdin is fine) before changing anything; without a terminal, or with CI=true, refuse at once. Default: unset.
-//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it. Default: .godax at the top of the repository the target runs in (else the working directory).
+//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it, and must be yours and not writable by others. Default: .godax at the top of the repository the target runs in (else the working directory).
 //   - CI: any value but 0, false, no or off means a CI run: plain output (no colour, plain build progress), no prompts (DEPLOY_CONFIRM refuses), and integration tests fail instead of skipping without the sandbox. Default: unset.
 func Demo(ctx context.Context) error { return devtargets.Demo(ctx) }
 
@@ -56,7 +56,7 @@ func Demo(ctx context.Context) error { return devtargets.Demo(ctx) }
 //
 // # Environment
 //
-//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it. Default: .godax at the top of the repository the target runs in (else the working directory).
+//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it, and must be yours and not writable by others. Default: .godax at the top of the repository the target runs in (else the working directory).
 //   - GODAX_SANDBOX_DIR: the sandbox's folder; sandbox:env sets it, so another repository's targets reach the sandbox while keeping their own state. Default: sandbox in the state folder.
 //   - TEST_FLAGS: extra flags for go test, e.g. -short or -run Login -v. Default: none.
 //   - CI: any value but 0, false, no or off means a CI run: plain output (no colour, plain build progress), no prompts (DEPLOY_CONFIRM refuses), and integration tests fail instead of skipping without the sandbox. Default: unset.
@@ -73,7 +73,7 @@ func Test(ctx context.Context) error { return devtargets.Test(ctx) }
 //
 // # Environment
 //
-//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it. Default: .godax at the top of the repository the target runs in (else the working directory).
+//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it, and must be yours and not writable by others. Default: .godax at the top of the repository the target runs in (else the working directory).
 //   - GODAX_SANDBOX_DIR: the sandbox's folder; sandbox:env sets it, so another repository's targets reach the sandbox while keeping their own state. Default: sandbox in the state folder.
 //   - BENCH_RUNS: rounds of each measured variant. Default: 10.
 func Bench(ctx context.Context) error { return devtargets.Bench(ctx) }

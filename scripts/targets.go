@@ -42,7 +42,7 @@ var Config settings.Config
 //   - ECR_REGIONS: comma-separated regions to log in to, concurrently. Default: the configured region.
 //   - ECR_REGISTRY: registry to log in and push to, as HOST or HOST:PORT (no scheme, no path): a dual-stack or VPC endpoint alias, or the sandbox registry. Default: the token's proxy endpoint.
 //   - ECR_NO_CACHE: 1 (or true, yes, on) bypasses the token cache. Default: unset.
-//   - ECR_CACHE_DIR: the token cache folder; the sandbox's environment sets it under .godax/sandbox, which sandbox:down removes. Default: ~/.cache/godax/ecr (the user cache folder).
+//   - ECR_CACHE_DIR: the token cache folder, which must be yours and not writable by others (a shared one such as /tmp gets a godax-<uid> folder of its own inside); the sandbox's environment sets it under .godax/sandbox, which sandbox:down removes. Default: ~/.cache/godax/ecr (the user cache folder).
 //   - ECR_LOGIN_TIMEOUT: how long one docker login may take (30s, 2m, or seconds). Default: 30s.
 //   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password: Docker then asks it for a token on each pull and push. Default: login.
 //   - CONTAINER_CLI: docker, podman, nerdctl or finch. Default: docker.
@@ -92,7 +92,7 @@ func Build(ctx context.Context) error {
 //   - ECR_REGIONS: comma-separated regions to log in to, concurrently. Default: the configured region.
 //   - ECR_REGISTRY: registry to log in and push to, as HOST or HOST:PORT (no scheme, no path): a dual-stack or VPC endpoint alias, or the sandbox registry. Default: the token's proxy endpoint.
 //   - ECR_NO_CACHE: 1 (or true, yes, on) bypasses the token cache. Default: unset.
-//   - ECR_CACHE_DIR: the token cache folder; the sandbox's environment sets it under .godax/sandbox, which sandbox:down removes. Default: ~/.cache/godax/ecr (the user cache folder).
+//   - ECR_CACHE_DIR: the token cache folder, which must be yours and not writable by others (a shared one such as /tmp gets a godax-<uid> folder of its own inside); the sandbox's environment sets it under .godax/sandbox, which sandbox:down removes. Default: ~/.cache/godax/ecr (the user cache folder).
 //   - ECR_LOGIN_TIMEOUT: how long one docker login may take (30s, 2m, or seconds). Default: 30s.
 //   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password: Docker then asks it for a token on each pull and push. Default: login.
 //   - CONTAINER_CLI: docker, podman, nerdctl or finch. Default: docker.
@@ -104,7 +104,7 @@ func Build(ctx context.Context) error {
 //   - BUILD_ARG_<NAME>: passed as --build-arg NAME=VALUE, e.g. BUILD_ARG_VERSION=1.2; NAME is letters, digits and _, VALUE one line. Default: none.
 //   - ECR_SCAN_ON_PUSH: 0 creates a missing repository without scan on push. Default: 1.
 //   - ECR_IMMUTABLE_TAGS: 1 creates a missing repository with immutable tags. Default: 0.
-//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it. Default: .godax at the top of the repository the target runs in (else the working directory).
+//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it, and must be yours and not writable by others. Default: .godax at the top of the repository the target runs in (else the working directory).
 //   - CI: any value but 0, false, no or off means a CI run: plain output (no colour, plain build progress), no prompts (DEPLOY_CONFIRM refuses), and integration tests fail instead of skipping without the sandbox. Default: unset.
 func Push(ctx context.Context) error {
 	ctx, _ = session(ctx)
@@ -141,7 +141,7 @@ func Push(ctx context.Context) error {
 //   - ECR_REGIONS: comma-separated regions to log in to, concurrently. Default: the configured region.
 //   - ECR_REGISTRY: registry to log in and push to, as HOST or HOST:PORT (no scheme, no path): a dual-stack or VPC endpoint alias, or the sandbox registry. Default: the token's proxy endpoint.
 //   - ECR_NO_CACHE: 1 (or true, yes, on) bypasses the token cache. Default: unset.
-//   - ECR_CACHE_DIR: the token cache folder; the sandbox's environment sets it under .godax/sandbox, which sandbox:down removes. Default: ~/.cache/godax/ecr (the user cache folder).
+//   - ECR_CACHE_DIR: the token cache folder, which must be yours and not writable by others (a shared one such as /tmp gets a godax-<uid> folder of its own inside); the sandbox's environment sets it under .godax/sandbox, which sandbox:down removes. Default: ~/.cache/godax/ecr (the user cache folder).
 //   - ECR_LOGIN_TIMEOUT: how long one docker login may take (30s, 2m, or seconds). Default: 30s.
 //   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password: Docker then asks it for a token on each pull and push. Default: login.
 //   - CONTAINER_CLI: docker, podman, nerdctl or finch. Default: docker.
@@ -166,7 +166,7 @@ func Push(ctx context.Context) error {
 //   - DRY_RUN: 1 plans exactly what a real run would deploy, resolved the same way, and changes nothing (no build, no push); without DEPLOY_IMAGE it says which tag would be built and pushed and whether the registry already holds it. Default: unset.
 //   - DEPLOY_ROLLBACK: 1: when a rollout fails or times out, an ECS service goes back to its previous task definition and a Lambda alias back to its previous version. Default: unset.
 //   - DEPLOY_CONFIRM: 1: show the plan and ask on the terminal (/dev/tty, so a piped stdin is fine) before changing anything; without a terminal, or with CI=true, refuse at once. Default: unset.
-//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it. Default: .godax at the top of the repository the target runs in (else the working directory).
+//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it, and must be yours and not writable by others. Default: .godax at the top of the repository the target runs in (else the working directory).
 //   - CI: any value but 0, false, no or off means a CI run: plain output (no colour, plain build progress), no prompts (DEPLOY_CONFIRM refuses), and integration tests fail instead of skipping without the sandbox. Default: unset.
 func Deploy(ctx context.Context) error {
 	ctx, _ = session(ctx)
@@ -213,7 +213,7 @@ type Sandbox mg.Namespace
 //
 // # Environment
 //
-//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it. Default: .godax at the top of the repository the target runs in (else the working directory).
+//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it, and must be yours and not writable by others. Default: .godax at the top of the repository the target runs in (else the working directory).
 //   - GODAX_SANDBOX_DIR: the sandbox's folder; sandbox:env sets it, so another repository's targets reach the sandbox while keeping their own state. Default: sandbox in the state folder.
 func (Sandbox) Up(ctx context.Context) error {
 	_, err := sandbox.Up(ctx)
@@ -227,7 +227,7 @@ func (Sandbox) Up(ctx context.Context) error {
 //
 // # Environment
 //
-//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it. Default: .godax at the top of the repository the target runs in (else the working directory).
+//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it, and must be yours and not writable by others. Default: .godax at the top of the repository the target runs in (else the working directory).
 //   - GODAX_SANDBOX_DIR: the sandbox's folder; sandbox:env sets it, so another repository's targets reach the sandbox while keeping their own state. Default: sandbox in the state folder.
 func (Sandbox) Down(ctx context.Context) error {
 	ctx, s := session(ctx)
@@ -240,7 +240,7 @@ func (Sandbox) Down(ctx context.Context) error {
 //
 // # Environment
 //
-//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it. Default: .godax at the top of the repository the target runs in (else the working directory).
+//   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it, and must be yours and not writable by others. Default: .godax at the top of the repository the target runs in (else the working directory).
 //   - GODAX_SANDBOX_DIR: the sandbox's folder; sandbox:env sets it, so another repository's targets reach the sandbox while keeping their own state. Default: sandbox in the state folder.
 func (Sandbox) Env(ctx context.Context) error {
 	st, err := sandbox.Load()
