@@ -9,12 +9,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"syscall"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/godax/godax/lib/dax/atomicfile"
 )
 
 // Dir returns the Shell's working directory as an absolute path: the one
@@ -310,40 +311,14 @@ func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 // keeps its permissions otherwise. On failure path is unchanged and the
 // temporary file is removed. Every error is checked, Close and Rename
 // included.
-func writeAtomicFrom(path string, r io.WriterTo, perm fs.FileMode, forcePerm bool) error {
+func writeAtomicFrom(path string, r io.Reader, perm fs.FileMode, forcePerm bool) error {
 	path = followLinks(path)
 	if !forcePerm {
 		if fi, err := os.Stat(path); err == nil {
 			perm = fi.Mode().Perm()
 		}
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, err = r.WriteTo(f)
-	if err == nil {
-		err = f.Chmod(perm)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp) // the write failed already: this only tidies up
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("write %s: sync folder: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFrom(path, r, perm)
 }
 
 // followLinks returns the path a chain of symbolic links at path ends at,
@@ -365,23 +340,6 @@ func followLinks(path string) string {
 		path = link
 	}
 	return path
-}
-
-// syncDir flushes the entries of the folder dir to disk. Windows cannot
-// open a folder for syncing, and its rename is durable already.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // ReadText is shorthand for [Shell.ReadText] on the default Shell, whose

@@ -15,7 +15,7 @@ import (
 
 	"mvdan.cc/sh/v3/syntax"
 
-	"github.com/godax/godax/lib/atomicfile"
+	"github.com/godax/godax/lib/dax/atomicfile"
 	"github.com/godax/godax/lib/privdir"
 	"github.com/godax/godax/scripts/state"
 )

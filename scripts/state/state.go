@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/godax/godax/lib/atomicfile"
+	"github.com/godax/godax/lib/dax/atomicfile"
 )
 
 // Dir returns the folder where godax keeps its local state for the

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/godax/godax/lib/atomicfile"
+	"github.com/godax/godax/lib/dax/atomicfile"
 	"github.com/godax/godax/lib/privdir"
 )
 

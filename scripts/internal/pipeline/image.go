@@ -13,7 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
-	"github.com/godax/godax/lib/atomicfile"
+	"github.com/godax/godax/lib/dax/atomicfile"
 	"github.com/godax/godax/lib/container"
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/ecrauth"

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/godax/godax/lib/atomicfile"
+	"github.com/godax/godax/lib/dax/atomicfile"
 )
 
 func TestWriteFile_ReplacesTheFileWithTheModeAsked(t *testing.T) {
