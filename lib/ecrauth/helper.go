@@ -13,8 +13,8 @@ import (
 
 	"github.com/gofrs/flock"
 
-	"github.com/godax/godax/lib/dax/atomicfile"
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/dax/atomicfile"
 )
 
 // HelperName is the credential helper's name in Docker's config: Docker

@@ -14,8 +14,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/godax/godax/lib/dax/atomicfile"
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/dax/atomicfile"
 	"github.com/godax/godax/lib/privdir"
 	"github.com/godax/godax/scripts/state"
 )

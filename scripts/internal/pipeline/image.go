@@ -13,9 +13,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 
-	"github.com/godax/godax/lib/dax/atomicfile"
 	"github.com/godax/godax/lib/container"
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/dax/atomicfile"
 	"github.com/godax/godax/lib/ecrauth"
 	"github.com/godax/godax/lib/ecrrepo"
 	"github.com/godax/godax/lib/gitrev"
