@@ -67,25 +67,9 @@ func EcrLogin(ctx context.Context) error {
 			return ecrauth.Token{}, err
 		}
 		defer login.Abort()
-		var tok ecrauth.Token
-		if s.public() {
-			public := ecrpublic.NewFromConfig(cfg, func(o *ecrpublic.Options) { o.Region = ecrauth.PublicRegion })
-			if tok, err = ecrauth.GetPublicToken(ctx, public, time.Now); err != nil { // 2-4. ECR Public's own client and token
-				return ecrauth.Token{}, err
-			}
-		} else {
-			client := ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.Region = t.Region }) // 2. an ECR client
-			requested := time.Now()
-			out, err := client.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{}) // 3. a token
-			if err != nil {
-				return ecrauth.Token{}, ecrauth.ExplainError(s.scope(t.Region), err)
-			}
-			if tok, err = ecrauth.DecodeToken(out, s.scope(t.Region), requested); err != nil { // 4. decoded to user and password
-				return ecrauth.Token{}, err
-			}
-		}
-		if s.Registry != "" {
-			tok.Host = s.Registry
+		tok, err := s.token(ctx, cfg, t.Region) // 2-4. an ECR client, a token, decoded to user and password
+		if err != nil {
+			return ecrauth.Token{}, err
 		}
 		if login, err = login.to(ctx, s, tok.Host); err != nil {
 			return ecrauth.Token{}, err
@@ -97,6 +81,26 @@ func EcrLogin(ctx context.Context) error {
 		return fmt.Errorf("ecrLogin %w", err)
 	}
 	return nil
+}
+
+// token gets a token for region with cfg, from ECR or, for ECR_REGISTRY
+// public.ecr.aws, from ECR Public, through the one token path
+// ([ecrauth.GetToken], whose call has a timeout of its own); the host is
+// ECR_REGISTRY when it is set, else the token's proxy endpoint.
+func (s LoginSettings) token(ctx context.Context, cfg aws.Config, region string) (ecrauth.Token, error) {
+	var tok ecrauth.Token
+	var err error
+	if s.public() {
+		public := ecrpublic.NewFromConfig(cfg, func(o *ecrpublic.Options) { o.Region = ecrauth.PublicRegion })
+		tok, err = ecrauth.GetPublicToken(ctx, public, time.Now)
+	} else {
+		client := ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.Region = region })
+		tok, err = ecrauth.GetToken(ctx, client, s.scope(region), time.Now)
+	}
+	if err == nil && s.Registry != "" {
+		tok.Host = s.Registry
+	}
+	return tok, err
 }
 
 // cliLogin is a `CLI login --password-stdin` started for a host before
