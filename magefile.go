@@ -78,10 +78,11 @@ func Test(ctx context.Context) error { return devtargets.Test(ctx) }
 //   - BENCH_RUNS: rounds of each measured variant. Default: 10.
 func Bench(ctx context.Context) error { return devtargets.Bench(ctx) }
 
-// Install compiles the targets into GOBIN as godax, and installs the programs under cmd/ without cgo.
+// Install compiles the targets any repository uses into GOBIN as godax, and installs the programs under cmd/ without cgo.
 //
 // Then godax push runs at once, from any repository, where go run mage.go
-// push and mage relink the targets on every call.
+// push and mage relink the targets on every call. godax has the targets
+// of package scripts (cmd/godax's magefile), not godax's own.
 //
 // # Environment
 //

@@ -227,7 +227,7 @@ var targets struct {
 	err  error
 }
 
-// targetsBinary compiles godax's targets as install does, once, and
+// targetsBinary compiles the targets as install does (cmd/godax), once, and
 // returns the binary.
 func targetsBinary(t *testing.T) string {
 	t.Helper()
@@ -236,7 +236,7 @@ func targetsBinary(t *testing.T) string {
 		if targets.dir, targets.err = os.MkdirTemp("", "godax-targets-"); targets.err != nil {
 			return
 		}
-		cmd := exec.Command("go", "run", "mage.go", "-compile", filepath.Join(targets.dir, "godax"))
+		cmd := exec.Command("go", "run", "mage.go", "-d", "cmd/godax", "-compile", filepath.Join(targets.dir, "godax"))
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			targets.err = fmt.Errorf("go run mage.go -compile: %v\n%s", err, out)

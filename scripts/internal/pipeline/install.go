@@ -15,9 +15,14 @@ import (
 // TargetsBinary is the name Install gives the compiled targets.
 const TargetsBinary = "godax"
 
-// Install compiles the targets into GOBIN as godax (godax.exe on Windows),
-// so that `godax push` runs them at once, without relinking as `go run
-// mage.go` and mage do on every call. It also installs every program under
+// targetsDir holds the magefile of the installed targets: package
+// scripts's, for any repository, without godax's own.
+const targetsDir = "cmd/godax"
+
+// Install compiles the targets any repository uses (those of package
+// scripts, from cmd/godax's magefile) into GOBIN as godax (godax.exe on
+// Windows), so that `godax push` runs them at once in any repository,
+// without relinking as `go run mage.go` and mage do on every call. It also installs every program under
 // cmd/, when there is one, built without cgo ([withCmdBuildEnv]).
 //
 // # Environment
@@ -38,7 +43,7 @@ func Install(ctx context.Context) error {
 		exe += ".exe"
 	}
 	dax.Step("install: compiling the targets to %s", exe)
-	if err := dax.Cmd("go run mage.go -compile %s", exe).Dir(root).Timeout(15 * time.Minute).PrintCommand().Run(ctx); err != nil {
+	if err := dax.Cmd("go run mage.go -d %s -compile %s", targetsDir, exe).Dir(root).Timeout(15 * time.Minute).PrintCommand().Run(ctx); err != nil {
 		return fmt.Errorf("install: %w", err)
 	}
 	if pkgs := cmdPackages(root); pkgs != "" {

@@ -43,7 +43,10 @@ func TestInstall_PutsTheTargetsBinaryInGOBIN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "install") || !strings.Contains(out, "ecrLogin") {
+	if !strings.Contains(out, "ecrLogin") || !strings.Contains(out, "sandbox:up") {
 		t.Errorf("%s -l does not list the targets:\n%s", exe, out)
+	}
+	if strings.Contains(out, "\n  install ") || strings.Contains(out, "\n  demo ") {
+		t.Errorf("%s -l lists godax's own targets, which have no use in another repository:\n%s", exe, out)
 	}
 }
