@@ -79,6 +79,45 @@ func ExampleWithExecHandlers() {
 	// would run: ["rm" "-rf" "build"]
 }
 
+func ExampleWithLookPath() {
+	// A Shell that fakes docker says that it has one.
+	fakeDocker := func(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
+		return func(ctx context.Context, args []string) error {
+			if args[0] != "docker" {
+				return next(ctx, args)
+			}
+			_, err := fmt.Fprintln(interp.HandlerCtx(ctx).Stdout, "Docker version 99.0 (fake)")
+			return err
+		}
+	}
+	sh, _ := dax.New(
+		dax.WithExecHandlers(fakeDocker),
+		dax.WithLookPath(func(name string) (string, bool) { return name, name == "docker" }),
+	)
+	path, err := sh.LookPath("docker")
+	fmt.Println(path, err)
+	out, _ := sh.Cmd("docker --version").Text(context.Background())
+	fmt.Println(out)
+	// Output:
+	// docker <nil>
+	// Docker version 99.0 (fake)
+}
+
+func ExampleShell_LookPath() {
+	sh, _ := dax.New(
+		dax.WithEnv(map[string]string{"PATH": "/bin:/usr/bin"}),
+		dax.WithCommand("deploy-to", func(context.Context, dax.Invocation) error { return nil }),
+	)
+	path, err := sh.LookPath("sh")
+	fmt.Println(filepath.IsAbs(path), filepath.Base(path), err)
+	fmt.Println(sh.LookPath("deploy-to"))
+	fmt.Println(sh.LookPath("no-such-program"))
+	// Output:
+	// true sh <nil>
+	// deploy-to <nil>
+	//  look path no-such-program: "no-such-program": executable file not found in $PATH
+}
+
 func ExampleShell_Cd() {
 	sh, _ := dax.New()
 	if err := sh.Cd("/"); err != nil {

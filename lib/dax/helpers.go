@@ -30,6 +30,39 @@ func Which(name string) (string, error) {
 	return path, nil
 }
 
+// LookPath returns what the Shell runs for the command name: the answer
+// of a [WithLookPath] func when one knows name; name itself for a command
+// implemented in Go (added with [WithCommand] or [Register], or one of
+// lib/dax's builtins such as cat), as `command -v` prints it; else the
+// path of the program found in the PATH of the Shell's environment, from
+// its working directory. It fails, naming name, when there is none.
+func (sh *Shell) LookPath(name string) (string, error) {
+	if name == "" {
+		return "", errors.New("look path: empty command name")
+	}
+	for _, fn := range sh.lookPaths {
+		if path, ok := fn(name); ok {
+			return path, nil
+		}
+	}
+	if sh.lookupCommand(name) != nil {
+		return name, nil
+	}
+	dir, env := sh.snapshot()
+	if dir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", fmt.Errorf("look path %s: %w", name, err)
+		}
+		dir = wd
+	}
+	path, err := interp.LookPathDir(dir, expand.ListEnviron(env...), name)
+	if err != nil {
+		return "", fmt.Errorf("look path %s: %w", name, err)
+	}
+	return path, nil
+}
+
 // CommandExists reports whether name is a program on PATH or a registered
 // command (see [Register]).
 func CommandExists(name string) bool {

@@ -3,6 +3,7 @@ package dax_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,6 +37,46 @@ func TestCommandExists_ReportsProgramsAndBuiltins(t *testing.T) {
 		if got := dax.CommandExists(name); got != want {
 			t.Errorf("CommandExists(%q) = %v, want %v", name, got, want)
 		}
+	}
+}
+
+func TestShell_LookPathFindsItsCommandsThenProgramsOnItsOwnPath(t *testing.T) {
+	t.Parallel()
+	bin := t.TempDir()
+	tool := filepath.Join(bin, "godax-look-tool")
+	if err := os.WriteFile(tool, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fake := func(name string) (string, bool) { return "/fake/" + name, name == "docker" }
+	sh, err := dax.New(
+		dax.WithEnv(map[string]string{"PATH": bin}),
+		dax.WithCommand("deploy-to", func(context.Context, dax.Invocation) error { return nil }),
+		dax.WithLookPath(fake),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, name := range []string{"godax-look-tool", "deploy-to", "cat", "docker", "sh", ""} {
+		path, err := sh.LookPath(name)
+		if err != nil {
+			path = "error: " + err.Error()
+		}
+		got[name] = path
+	}
+	want := map[string]string{
+		"godax-look-tool": tool,           // on the Shell's PATH, not the process's
+		"deploy-to":       "deploy-to",    // the Shell's own command
+		"cat":             "cat",          // one of lib/dax's builtins
+		"docker":          "/fake/docker", // answered by WithLookPath
+		"sh":              `error: look path sh: "sh": executable file not found in $PATH`,
+		"":                "error: look path: empty command name",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("LookPath (-want +got):\n%s", diff)
+	}
+	if _, err := dax.New(dax.WithLookPath(nil)); err == nil {
+		t.Error("New(WithLookPath(nil)) succeeded, want an error")
 	}
 }
 

@@ -37,6 +37,7 @@ type Shell struct {
 	shellOpts              map[string]bool
 	commands               map[string]BuiltinFunc
 	handlers               []func(interp.ExecHandlerFunc) interp.ExecHandlerFunc
+	lookPaths              []func(name string) (string, bool)
 
 	mu  sync.RWMutex
 	env map[string]string // nil: the process environment at run time
@@ -342,6 +343,22 @@ func WithExecHandlers(mw ...func(next interp.ExecHandlerFunc) interp.ExecHandler
 			}
 		}
 		sh.handlers = slices.Concat(sh.handlers, mw)
+		return nil
+	}
+}
+
+// WithLookPath makes fn answer [Shell.LookPath] before the Shell looks
+// for name itself: a Shell whose middleware ([WithExecHandlers]) answers
+// commands in place of programs uses it to say which names it runs, and
+// what path to report for each. fn returns ok false to leave name to the
+// Shell. The first one given is asked first. The default is none; a nil
+// fn is an error.
+func WithLookPath(fn func(name string) (path string, ok bool)) Option {
+	return func(sh *Shell) error {
+		if fn == nil {
+			return errors.New("look-path func is nil")
+		}
+		sh.lookPaths = append(slices.Clone(sh.lookPaths), fn)
 		return nil
 	}
 }

@@ -59,13 +59,15 @@ type Call struct {
 // unexpected command fails t with t.Errorf and exits with status 127, as
 // a missing program does; expectations that did not run as often as
 // expected fail t when the test ends, and so does a transcript that
-// differs from its golden file ([Shell.Golden]). New fails t with
-// t.Fatalf when opts are unusable.
+// differs from its golden file ([Shell.Golden]). Its
+// [dax.Shell.LookPath] finds a program that has an expectation, as the
+// code under test checks that a tool is installed; other names it looks
+// up as usual. New fails t with t.Fatalf when opts are unusable.
 func New(t testing.TB, opts ...dax.Option) *Shell {
 	t.Helper()
 	s := &Shell{t: t}
 	all := append([]dax.Option{dax.WithStdin(nil)}, opts...)
-	all = append(all, dax.WithExecHandlers(s.handle))
+	all = append(all, dax.WithExecHandlers(s.handle), dax.WithLookPath(s.lookPath))
 	sh, err := dax.New(all...)
 	if err != nil {
 		t.Fatalf("daxtest.New: %v", err)
@@ -95,6 +97,19 @@ func (s *Shell) Allow(names ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.allowed = append(s.allowed, names...)
+}
+
+// lookPath answers [dax.Shell.LookPath] for a program that has an
+// expectation: it is the name itself, as the test wrote it.
+func (s *Shell) lookPath(name string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.calls {
+		if c.args[0] == name {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // WantStdin makes the expectation match only a command whose standard

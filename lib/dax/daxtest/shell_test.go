@@ -198,3 +198,27 @@ func TestCall_DoRunsInPlaceOfTheCommand(t *testing.T) {
 		t.Errorf("Text() = %q, %v; want the output, then the file Do wrote", out, err)
 	}
 }
+
+func TestShell_LookPathFindsTheProgramsItExpects(t *testing.T) {
+	t.Parallel()
+	sh := daxtest.New(t, dax.WithEnv(map[string]string{"PATH": t.TempDir()}))
+	sh.Expect("docker", "version")
+	got := map[string]string{}
+	for _, name := range []string{"docker", "podman"} {
+		path, err := sh.LookPath(name)
+		if err != nil {
+			path = "error: " + err.Error()
+		}
+		got[name] = path
+	}
+	want := map[string]string{
+		"docker": "docker",
+		"podman": `error: look path podman: "podman": executable file not found in $PATH`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("LookPath (-want +got):\n%s", diff)
+	}
+	if err := sh.Cmd("docker version").Run(t.Context()); err != nil {
+		t.Error(err)
+	}
+}
