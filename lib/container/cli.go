@@ -15,8 +15,10 @@ var Names = []string{"docker", "podman", "nerdctl", "finch"}
 type CLI struct {
 	// Name is the program run for every command: one of [Names].
 	Name string
-	// Shell runs the commands; nil means lib/dax's default Shell. Tests
-	// give one that fakes the tool (see lib/dax/daxtest).
+	// Shell runs the commands, and its [dax.Shell.LookPath] says whether
+	// the tool is installed; nil means lib/dax's default Shell, and the
+	// process's PATH. Tests give one that fakes the tool (see
+	// lib/dax/daxtest).
 	Shell *dax.Shell
 }
 

@@ -93,9 +93,15 @@ func (c CLI) daemonAddress() string {
 	return "the default address (" + strings.Join(vars, " and ") + " unset)"
 }
 
-// lookPath checks the CLI is a program on PATH.
+// lookPath checks the CLI is a program on PATH: its Shell's PATH, or for
+// a Shell that answers the tool's commands itself (a test's), the Shell's
+// word for it.
 func (c CLI) lookPath() error {
-	if _, err := dax.Which(c.Name); err != nil {
+	find := dax.Which
+	if c.Shell != nil {
+		find = c.Shell.LookPath
+	}
+	if _, err := find(c.Name); err != nil {
 		return fmt.Errorf("container CLI %q not found on PATH: install it or set CONTAINER_CLI to one of %s", c.Name, strings.Join(Names, ", "))
 	}
 	return nil

@@ -14,20 +14,6 @@ import (
 	"github.com/godax/godax/lib/dax/daxtest"
 )
 
-// fakeCLI puts a shell script called name first on PATH for the rest of
-// the test. body is the script's case branches on "$1". It is for what
-// finds the tool on PATH or sets its environment; a daxtest Shell fakes
-// the rest.
-func fakeCLI(t *testing.T, name, body string) {
-	t.Helper()
-	dir := t.TempDir()
-	script := "#!/bin/sh\ncase \"$1\" in\n" + body + "\nesac\n"
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
-}
-
 var digestB = "sha256:" + strings.Repeat("b", 64)
 
 func TestPush_ReturnsTheDigestDockerPrints(t *testing.T) {
@@ -90,23 +76,48 @@ func TestPush_FailureEndsWithTheToolsError(t *testing.T) {
 	}
 }
 
-func TestBuild_FailureEndsWithTheToolsError(t *testing.T) {
-	fakeCLI(t, "docker", `buildx) exit 1;;
-build) echo "Step 2/3 : COPY app /app"; echo "COPY failed: file not found in build context" >&2; exit 1;;`)
+// buildContext returns a build context folder with a Dockerfile.
+func buildContext(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := CLI{Name: "docker"}.Build(context.Background(), BuildOptions{Context: dir, Tags: []string{"app:1"}, Output: io.Discard})
+	return dir
+}
+
+// expectLegacyBuild expects the check for buildx, which fails, and the
+// legacy build of app:1 in dir that follows it, run with BuildKit off.
+func expectLegacyBuild(t *testing.T, sh *daxtest.Shell, dir string) *daxtest.Call {
+	sh.Expect("docker", "buildx", "version").Exit(1)
+	return sh.Expect("docker", "build", "--file", filepath.Join(dir, "Dockerfile"), "--tag", "app:1", dir).
+		Do(func(_ context.Context, inv dax.Invocation) error {
+			if got := inv.Getenv("DOCKER_BUILDKIT"); got != "0" {
+				t.Errorf("the legacy build ran with DOCKER_BUILDKIT=%q, want 0", got)
+			}
+			return nil
+		})
+}
+
+// The build tests share legacyWhy, so they do not run in parallel.
+
+func TestBuild_FailureEndsWithTheToolsError(t *testing.T) {
+	dir := buildContext(t)
+	sh := daxtest.New(t)
+	expectLegacyBuild(t, sh, dir).Stdout("Step 2/3 : COPY app /app\n").
+		Stderr("COPY failed: file not found in build context\n").Exit(1)
+	err := CLI{Name: "docker", Shell: sh.Shell}.Build(t.Context(), BuildOptions{Context: dir, Tags: []string{"app:1"}, Output: io.Discard})
 	if err == nil || !strings.HasSuffix(err.Error(), ": exit status 1: COPY failed: file not found in build context") {
 		t.Errorf("got %v, want the tool's last error line", err)
 	}
 }
 
 func TestPing_NamesDockerHostWhenTheDaemonIsDown(t *testing.T) {
-	fakeCLI(t, "docker", `version) echo "Cannot connect to the Docker daemon at unix:///nowhere.sock. Is the docker daemon running?" >&2; exit 1;;`)
 	t.Setenv("DOCKER_HOST", "unix:///nowhere.sock")
-	err := CLI{Name: "docker"}.Ping(context.Background())
+	sh := daxtest.New(t)
+	sh.Expect("docker", "version", "--format", "{{.Server.Version}}").
+		Stderr("Cannot connect to the Docker daemon at unix:///nowhere.sock. Is the docker daemon running?\n").Exit(1)
+	err := CLI{Name: "docker", Shell: sh.Shell}.Ping(t.Context())
 	var de *DaemonError
 	if !errors.As(err, &de) {
 		t.Fatalf("got %v, want a DaemonError", err)
@@ -137,18 +148,18 @@ func TestImageID_WrapsErrNoImage(t *testing.T) {
 }
 
 func TestBuild_LeavesOutTheLegacyBuildersNoticeAndSaysWhyOnce(t *testing.T) {
-	fakeCLI(t, "docker", `buildx) exit 1;;
-build) echo "Step 1/1 : FROM scratch"
-  printf 'DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0\n            environment-variable.\n' >&2
-  echo "Successfully tagged app:1";;`)
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\n"), 0o644); err != nil {
-		t.Fatal(err)
+	dir := buildContext(t)
+	sh := daxtest.New(t)
+	for range 2 {
+		expectLegacyBuild(t, sh, dir).Stdout("Step 1/1 : FROM scratch\nSuccessfully tagged app:1\n").
+			Stderr("DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n" +
+				"            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0\n" +
+				"            environment-variable.\n")
 	}
 	legacyWhy = sync.Once{}
 	var out strings.Builder
 	for range 2 {
-		if err := (CLI{Name: "docker"}).Build(context.Background(), BuildOptions{Context: dir, Tags: []string{"app:1"}, Output: &out}); err != nil {
+		if err := (CLI{Name: "docker", Shell: sh.Shell}).Build(t.Context(), BuildOptions{Context: dir, Tags: []string{"app:1"}, Output: &out}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -94,8 +94,8 @@ type PendingLogin struct {
 // called. The login is bounded by ctx's deadline, or by
 // [DefaultLoginTimeout] from now when ctx has none.
 func (c CLI) StartLogin(ctx context.Context, host, user string) (*PendingLogin, error) {
-	if _, err := dax.Which(c.Name); err != nil {
-		return nil, fmt.Errorf("container CLI %q not found on PATH: install it or set CONTAINER_CLI to one of %s", c.Name, strings.Join(Names, ", "))
+	if err := c.lookPath(); err != nil {
+		return nil, err
 	}
 	pr, pw := io.Pipe()
 	cmd := c.cmd("%s login --username %s --password-stdin %s", c.Name, user, host).Stdin(pr).Combined()

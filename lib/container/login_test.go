@@ -3,69 +3,56 @@ package container_test
 import (
 	"context"
 	"errors"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/godax/godax/lib/container"
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/dax/daxtest"
 )
 
 const password = "s3cr3t-p4ss:word"
 
-// fakeCLI writes a program that records its arguments, environment and
-// standard input in dir, then runs body (shell code).
-func fakeCLI(t *testing.T, body string) (container.CLI, string) {
+// fakeDocker returns a docker CLI whose commands a new daxtest Shell
+// answers, and that Shell, to set what the commands expect.
+func fakeDocker(t *testing.T) (container.CLI, *daxtest.Shell) {
 	t.Helper()
-	dir := t.TempDir()
-	prog := filepath.Join(dir, "docker")
-	script := "#!/bin/sh\n" +
-		"printf '%s\\n' \"$@\" > " + dir + "/args\n" +
-		"env > " + dir + "/env\n" +
-		"cat > " + dir + "/stdin\n" +
-		body + "\n"
-	if err := os.WriteFile(prog, []byte(script), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	return container.CLI{Name: prog}, dir
+	sh := daxtest.New(t)
+	return container.CLI{Name: "docker", Shell: sh.Shell}, sh
 }
 
-func read(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+// expectLogin expects the one login command Login runs: the password is
+// not among its arguments.
+func expectLogin(sh *daxtest.Shell) *daxtest.Call {
+	return sh.Expect("docker", "login", "--username", "AWS", "--password-stdin", host)
 }
 
 func TestLogin_PassesThePasswordOnStandardInputOnly(t *testing.T) {
 	t.Parallel()
-	cli, dir := fakeCLI(t, `echo "Login Succeeded"`)
-	if err := cli.Login(context.Background(), host, "AWS", dax.Secret(password)); err != nil {
+	cli, sh := fakeDocker(t)
+	expectLogin(sh).WantStdin(password).Stdout("Login Succeeded\n").
+		Do(func(_ context.Context, inv dax.Invocation) error {
+			if strings.Contains(strings.Join(inv.Environ(), "\n"), password) {
+				t.Error("the password is in the CLI's environment")
+			}
+			return nil
+		})
+	if err := cli.Login(t.Context(), host, "AWS", dax.Secret(password)); err != nil {
 		t.Fatal(err)
-	}
-	wantArgs := "login\n--username\nAWS\n--password-stdin\n" + host + "\n"
-	if diff := cmp.Diff(wantArgs, read(t, dir+"/args")); diff != "" {
-		t.Errorf("argv (-want +got):\n%s", diff)
-	}
-	if got := read(t, dir+"/stdin"); got != password {
-		t.Errorf("stdin = %q, want the password alone", got)
-	}
-	if strings.Contains(read(t, dir+"/env"), password) {
-		t.Error("the password is in the CLI's environment")
 	}
 }
 
 func TestLogin_RedactsThePasswordWhenTheRegistryRefusesIt(t *testing.T) {
 	t.Parallel()
+	cli, sh := fakeDocker(t)
 	// A CLI that echoes what it read: the worst case for leaking.
-	cli, _ := fakeCLI(t, `echo "Error response from daemon: login attempt to http://`+host+`/v2/ failed with status: 401 Unauthorized (password $(cat `+"`dirname $0`"+`/stdin))" >&2; exit 1`)
-	err := cli.Login(context.Background(), host, "AWS", dax.Secret(password))
+	expectLogin(sh).WantStdin(password).
+		Stderr("Error response from daemon: login attempt to http://" + host + "/v2/ failed with status: 401 Unauthorized (password " + password + ")\n").
+		Exit(1)
+	err := cli.Login(t.Context(), host, "AWS", dax.Secret(password))
 	var le *container.LoginError
 	if !errors.As(err, &le) {
 		t.Fatalf("err = %v, want a *LoginError", err)
@@ -86,33 +73,51 @@ func TestLogin_RedactsThePasswordWhenTheRegistryRefusesIt(t *testing.T) {
 
 func TestLogin_SaysWhenTheCLIIsMissing(t *testing.T) {
 	t.Parallel()
-	cli := container.CLI{Name: filepath.Join(t.TempDir(), "nerdctl")}
-	err := cli.Login(context.Background(), host, "AWS", dax.Secret(password))
-	if err == nil || !strings.Contains(err.Error(), "not found on PATH") {
-		t.Errorf("err = %v, want one saying the CLI is not on PATH", err)
+	// The Shell runs nothing: it expects no command, and its PATH is empty.
+	sh := daxtest.New(t, dax.WithEnv(map[string]string{"PATH": t.TempDir()}))
+	for _, cli := range []container.CLI{
+		{Name: filepath.Join(t.TempDir(), "nerdctl")},
+		{Name: "docker", Shell: sh.Shell}, // docker may be on the process's PATH, not on the Shell's
+	} {
+		err := cli.Login(t.Context(), host, "AWS", dax.Secret(password))
+		if err == nil || !strings.Contains(err.Error(), "not found on PATH") {
+			t.Errorf("%s (Shell %v): err = %v, want one saying the CLI is not on PATH", cli.Name, cli.Shell != nil, err)
+		}
 	}
 }
 
 func TestStartLogin_AbortStopsTheToolWithoutAPassword(t *testing.T) {
 	t.Parallel()
-	cli, dir := fakeCLI(t, `echo "Login Succeeded"`)
-	p, err := cli.StartLogin(context.Background(), host, "AWS")
+	cli, sh := fakeDocker(t)
+	started := make(chan struct{})
+	read := make(chan string, 1)
+	expectLogin(sh).Stdout("Login Succeeded\n").Do(func(_ context.Context, inv dax.Invocation) error {
+		close(started)
+		b, _ := io.ReadAll(inv.Stdin) // ends when the login stops
+		read <- string(b)
+		return nil
+	})
+	p, err := cli.StartLogin(t.Context(), host, "AWS")
 	if err != nil {
 		t.Fatal(err)
 	}
+	<-started
 	p.Abort()
-	if b, err := os.ReadFile(dir + "/stdin"); err == nil && len(b) != 0 {
-		t.Errorf("the aborted tool read %q", b)
+	select {
+	case got := <-read:
+		if got != "" {
+			t.Errorf("the aborted tool read %q", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the aborted tool still waits for its input")
 	}
 }
 
 func TestFinish_ReturnsWhenTheToolExitsWithoutReadingThePassword(t *testing.T) {
 	t.Parallel()
-	prog := filepath.Join(t.TempDir(), "docker")
-	if err := os.WriteFile(prog, []byte("#!/bin/sh\necho 'cannot connect' >&2\nexit 3\n"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	p, err := container.CLI{Name: prog}.StartLogin(context.Background(), host, "AWS")
+	cli, sh := fakeDocker(t)
+	expectLogin(sh).Stderr("cannot connect\n").Exit(3)
+	p, err := cli.StartLogin(t.Context(), host, "AWS")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,11 +130,14 @@ func TestFinish_ReturnsWhenTheToolExitsWithoutReadingThePassword(t *testing.T) {
 
 func TestStartLogin_TimesOutWithCode124(t *testing.T) {
 	t.Parallel()
-	cli, _ := fakeCLI(t, `echo never`)
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	cli, sh := fakeDocker(t)
+	// A tool that hangs until it is stopped.
+	expectLogin(sh).Do(func(ctx context.Context, _ dax.Invocation) error {
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
-	// The fake reads stdin to its end first: without a password it hangs
-	// until the context is done.
 	p, err := cli.StartLogin(ctx, host, "AWS")
 	if err != nil {
 		t.Fatal(err)
