@@ -19,19 +19,19 @@ func TestProgress_DrawsABarOnATerminalAndErasesItWhenDone(t *testing.T) {
 	term := newTerminal(t)
 	bar := term.sh.Progress(context.Background(), "rolling out api", dax.ProgressLength(4))
 	bar.SetPosition(2)
-	at := term.screen.waitFor(t, 0, "2/4")
-	if got := render(term.screen.String()[:at]); len(got) != 1 || !strings.HasPrefix(got[0], "rolling out api [") {
+	at := term.WaitFor(t, 0, "2/4")
+	if got := render(term.Shown()[:at]); len(got) != 1 || !strings.HasPrefix(got[0], "rolling out api [") {
 		t.Errorf("screen %q, want one bar line", got)
 	}
 	bar.SetMessage("rolling out worker")
 	bar.SetLength(3)
 	bar.Add(1)
-	term.screen.waitFor(t, at, "rolling out worker")
-	term.screen.waitFor(t, at, "3/3")
+	term.WaitFor(t, at, "rolling out worker")
+	term.WaitFor(t, at, "3/3")
 	bar.Done()
 	term.sh.Info("rolled out")
-	term.screen.waitFor(t, at, "rolled out")
-	if diff := cmp.Diff([]string{"info: rolled out"}, render(term.screen.String())); diff != "" {
+	term.WaitFor(t, at, "rolled out")
+	if diff := cmp.Diff([]string{"info: rolled out"}, render(term.Shown())); diff != "" {
 		t.Errorf("screen after Done (-want +got):\n%s", diff)
 	}
 }
@@ -41,8 +41,8 @@ func TestProgress_SpinsWithoutALength(t *testing.T) {
 	term := newTerminal(t)
 	bar := term.sh.Progress(context.Background(), "waiting for moto")
 	defer bar.Done()
-	at := term.screen.waitFor(t, 0, "⠋ waiting for moto")
-	term.screen.waitFor(t, at, "⠙ waiting for moto")
+	at := term.WaitFor(t, 0, "⠋ waiting for moto")
+	term.WaitFor(t, at, "⠙ waiting for moto")
 }
 
 func TestProgress_KeepsLinesOtherGoroutinesLogWhole(t *testing.T) {
@@ -68,13 +68,13 @@ func TestProgress_KeepsLinesOtherGoroutinesLogWhole(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	term.screen.waitFor(t, 0, "100/100")
+	term.WaitFor(t, 0, "100/100")
 	other.Done()
 	fleet.Done()
 	term.sh.Info("end")
-	term.screen.waitFor(t, 0, "info: end")
+	term.WaitFor(t, 0, "info: end")
 	want = append(want, "info: end")
-	got := render(term.screen.String())
+	got := render(term.Shown())
 	slices.Sort(got[:len(got)-1]) // goroutines interleave, lines stay whole
 	slices.Sort(want[:len(want)-1])
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -90,8 +90,8 @@ func TestProgress_IsIndentedInAGroup(t *testing.T) {
 	term := newTerminal(t)
 	end := term.sh.Group("deploy")
 	bar := term.sh.Progress(context.Background(), "rolling out", dax.ProgressLength(2))
-	at := term.screen.waitFor(t, 0, "0/2")
-	got := render(term.screen.String()[:at])
+	at := term.WaitFor(t, 0, "0/2")
+	got := render(term.Shown()[:at])
 	bar.Done()
 	end()
 	if len(got) != 2 || got[0] != "==> deploy" || !strings.HasPrefix(got[1], "  rolling out [") {
@@ -104,12 +104,12 @@ func TestProgress_ErasesItselfWhenTheContextIsDone(t *testing.T) {
 	term := newTerminal(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	bar := term.sh.Progress(ctx, "waiting", dax.ProgressLength(2))
-	term.screen.waitFor(t, 0, "0/2")
+	term.WaitFor(t, 0, "0/2")
 	cancel()
 	bar.Done() // returns once the bar is erased
 	term.sh.Info("cancelled")
-	term.screen.waitFor(t, 0, "cancelled")
-	if diff := cmp.Diff([]string{"info: cancelled"}, render(term.screen.String())); diff != "" {
+	term.WaitFor(t, 0, "cancelled")
+	if diff := cmp.Diff([]string{"info: cancelled"}, render(term.Shown())); diff != "" {
 		t.Errorf("screen after cancelling (-want +got):\n%s", diff)
 	}
 }
@@ -120,8 +120,8 @@ func TestProgress_LogsPlainLinesOnATerminalInCI(t *testing.T) {
 	bar := term.sh.Progress(context.Background(), "waiting", dax.ProgressLength(2))
 	bar.Done()
 	term.sh.Info("end")
-	term.screen.waitFor(t, 0, "end")
-	if got, want := term.screen.String(), "info: waiting (0/2)\r\ninfo: end\r\n"; got != want {
+	term.WaitFor(t, 0, "end")
+	if got, want := term.Shown(), "info: waiting (0/2)\r\ninfo: end\r\n"; got != want {
 		t.Errorf("terminal got %q, want %q", got, want)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,54 +18,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/dax/daxtest"
 )
-
-// screen collects what is written to a pseudo-terminal.
-type screen struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// watch returns the screen of the terminal whose controlling end is ptmx.
-func watch(ptmx *os.File) *screen {
-	s := &screen{}
-	go func() {
-		b := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(b)
-			s.mu.Lock()
-			s.buf.Write(b[:n])
-			s.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	return s
-}
-
-func (s *screen) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
-// waitFor waits until the screen shows want after byte from, and returns
-// where it ends.
-func (s *screen) waitFor(t *testing.T, from int, want string) int {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got := s.String()
-		if i := strings.Index(got[min(from, len(got)):], want); i >= 0 {
-			return from + i + len(want)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the terminal never showed %q; it showed %q", want, got)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
 
 // render returns the lines a terminal would show after receiving out,
 // starting on an empty screen; it knows what dax writes: text, \r, \n,
@@ -150,38 +103,34 @@ func termios(t *testing.T, tty *os.File) syscall.Termios {
 }
 
 // terminal is a Shell whose prompts and log go to a new pseudo-terminal,
-// what that terminal shows, and its controlling end for typing.
+// with that terminal's settings from before the test.
 type terminal struct {
+	*daxtest.Terminal
 	sh     *dax.Shell
-	screen *screen
-	ptmx   *os.File
-	tty    *os.File
 	before syscall.Termios
 }
 
 func newTerminal(t *testing.T) *terminal {
 	t.Helper()
-	ptmx, tty := openPTYPair(t)
-	sh, err := dax.New(dax.WithStdin(tty), dax.WithLogger(tty))
+	term := daxtest.NewTerminal(t)
+	sh, err := dax.New(dax.WithStdin(term.Tty), dax.WithLogger(term.Tty))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &terminal{sh: sh, screen: watch(ptmx), ptmx: ptmx, tty: tty, before: termios(t, tty)}
+	return &terminal{Terminal: term, sh: sh, before: termios(t, term.Tty)}
 }
 
 // typeIn types keys once the screen shows prompt.
 func (term *terminal) typeIn(t *testing.T, prompt, keys string) {
 	t.Helper()
-	term.screen.waitFor(t, 0, prompt)
-	if _, err := term.ptmx.Write([]byte(keys)); err != nil {
-		t.Fatal(err)
-	}
+	term.WaitFor(t, 0, prompt)
+	term.Type(t, keys)
 }
 
 // checkRestored fails t unless the terminal has its settings from before.
 func (term *terminal) checkRestored(t *testing.T) {
 	t.Helper()
-	after := termios(t, term.tty)
+	after := termios(t, term.Tty)
 	if after.Lflag != term.before.Lflag || after.Iflag != term.before.Iflag || after.Oflag != term.before.Oflag {
 		t.Errorf("terminal settings not restored: lflag %#x iflag %#x oflag %#x, want %#x %#x %#x",
 			after.Lflag, after.Iflag, after.Oflag, term.before.Lflag, term.before.Iflag, term.before.Oflag)
@@ -192,8 +141,8 @@ func (term *terminal) checkRestored(t *testing.T) {
 // want: the prompt erased, its answer left.
 func (term *terminal) checkShows(t *testing.T, want string) {
 	t.Helper()
-	term.screen.waitFor(t, 0, want)
-	if diff := cmp.Diff([]string{want}, render(term.screen.String())); diff != "" {
+	term.WaitFor(t, 0, want)
+	if diff := cmp.Diff([]string{want}, render(term.Shown())); diff != "" {
 		t.Errorf("screen after answering (-want +got):\n%s", diff)
 	}
 }
@@ -274,7 +223,7 @@ func TestPrompts_StopWhenTheContextIsDoneAndLeaveTheTerminalToTheNext(t *testing
 	term := newTerminal(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	wait := answer(func() (string, error) { return term.sh.Prompt(ctx, "Name?") })
-	term.screen.waitFor(t, 0, "Name?")
+	term.WaitFor(t, 0, "Name?")
 	cancel()
 	if _, err := wait(t); !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want context.Canceled", err)
@@ -388,15 +337,13 @@ func TestPromptSecret_ReturnsASecretAndNeverShowsIt(t *testing.T) {
 	term := newTerminal(t)
 	wait := answer(func() (dax.Secret, error) { return term.sh.PromptSecret(context.Background(), "Token?") })
 	term.typeIn(t, "Token?", "s3cr3t")
-	term.screen.waitFor(t, 0, "******")
-	if _, err := term.ptmx.Write([]byte("\r")); err != nil {
-		t.Fatal(err)
-	}
+	term.WaitFor(t, 0, "******")
+	term.Type(t, "\r")
 	got, err := wait(t)
 	if string(got) != "s3cr3t" || err != nil {
 		t.Errorf("got %q, %v; want the secret typed", string(got), err)
 	}
-	if out := term.screen.String(); strings.Contains(out, "s3cr3t") {
+	if out := term.Shown(); strings.Contains(out, "s3cr3t") {
 		t.Errorf("the terminal showed the secret: %q", out)
 	}
 	term.checkRestored(t)
@@ -406,7 +353,7 @@ func TestPrompts_ReturnTheirDefaultsInCIWithoutDrawing(t *testing.T) {
 	t.Setenv("CI", "true")
 	term := newTerminal(t)
 	var log bytes.Buffer
-	sh, err := dax.New(dax.WithStdin(term.tty), dax.WithLogger(&log))
+	sh, err := dax.New(dax.WithStdin(term.Tty), dax.WithLogger(&log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,7 +369,7 @@ func TestPrompts_ReturnTheirDefaultsInCIWithoutDrawing(t *testing.T) {
 		t.Errorf("logged %q, want %q", log.String(), want)
 	}
 	time.Sleep(50 * time.Millisecond) // for anything drawn to arrive
-	if out := term.screen.String(); out != "" {
+	if out := term.Shown(); out != "" {
 		t.Errorf("drew %q on the terminal in CI", out)
 	}
 }
@@ -444,13 +391,13 @@ func TestPrompts_LinesLoggedMeanwhileGoAboveThePrompt(t *testing.T) {
 	noCI(t)
 	term := newTerminal(t)
 	wait := answer(func() (bool, error) { return term.sh.Confirm(context.Background(), "Deploy?") })
-	term.screen.waitFor(t, 0, "Deploy?")
+	term.WaitFor(t, 0, "Deploy?")
 	term.sh.Info("plan: 3 targets")
 	term.sh.Info("two lines\nof text")
-	at := term.screen.waitFor(t, 0, "of text")
-	term.screen.waitFor(t, at, "Deploy?") // drawn again below
+	at := term.WaitFor(t, 0, "of text")
+	term.WaitFor(t, at, "Deploy?") // drawn again below
 	want := []string{"info: plan: 3 targets", "info: two lines", "of text", "Deploy? (y/n) █"}
-	if diff := cmp.Diff(want, render(term.screen.String())); diff != "" {
+	if diff := cmp.Diff(want, render(term.Shown())); diff != "" {
 		t.Errorf("screen while asking (-want +got):\n%s", diff)
 	}
 	term.typeIn(t, "Deploy?", "y\r")
@@ -472,16 +419,15 @@ func TestPrompts_ReturnDefaultsWithoutAnyTerminalAndNeverBlock(t *testing.T) {
 }
 
 func TestPrompts_ReadTheTerminalWhenStdinIsPiped(t *testing.T) {
-	ptmx, tty := openPTYPair(t)
-	s := watch(ptmx)
+	term := daxtest.NewTerminal(t)
 	go func() {
 		deadline := time.Now().Add(10 * time.Second)
-		for !strings.Contains(s.String(), "Deploy?") && time.Now().Before(deadline) {
+		for !strings.Contains(term.Shown(), "Deploy?") && time.Now().Before(deadline) {
 			time.Sleep(5 * time.Millisecond)
 		}
-		_, _ = ptmx.Write([]byte("y\r"))
+		term.Type(t, "y\r")
 	}()
-	out := runPromptChild(t, tty, "n\nn\n", "ask")
+	out := runPromptChild(t, term.Tty, "n\nn\n", "ask")
 	if want := "true <nil>\n"; out != want {
 		t.Errorf("got %q, want %q", out, want)
 	}
@@ -535,11 +481,9 @@ func TestPrompts_LeaveTheTerminalReadableByOthers(t *testing.T) {
 	if _, err := wait(t); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := term.ptmx.Write([]byte("next\n")); err != nil {
-		t.Fatal(err)
-	}
+	term.Type(t, "next\n")
 	buf := make([]byte, 16)
-	n, err := term.tty.Read(buf)
+	n, err := term.Tty.Read(buf)
 	if got := string(buf[:n]); got != "next\n" || err != nil {
 		t.Errorf("reading the terminal after the prompt got %q, %v; want the next line", got, err)
 	}

@@ -7,43 +7,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
-	"unsafe"
 
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/dax/daxtest"
 )
-
-// openPTY returns the terminal end of a new pseudo-terminal.
-func openPTY(t *testing.T) *os.File {
-	t.Helper()
-	_, tty := openPTYPair(t)
-	return tty
-}
-
-// openPTYPair returns both ends of a new pseudo-terminal: the controlling
-// end, reading what is written to the terminal, and the terminal.
-func openPTYPair(t *testing.T) (ptmx, tty *os.File) {
-	t.Helper()
-	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
-	if err != nil {
-		t.Skip("no pseudo-terminals:", err)
-	}
-	t.Cleanup(func() { _ = ptmx.Close() })
-	var unlock int32
-	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, ptmx.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); errno != 0 {
-		t.Skip("cannot unlock the pseudo-terminal:", errno)
-	}
-	var n uint32
-	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, ptmx.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); errno != 0 {
-		t.Skip("cannot name the pseudo-terminal:", errno)
-	}
-	tty, err = os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skip("cannot open the pseudo-terminal:", err)
-	}
-	t.Cleanup(func() { _ = tty.Close() })
-	return ptmx, tty
-}
 
 // programGroup returns the process group a program started by sh runs in.
 func programGroup(t *testing.T, sh *dax.Shell) int {
@@ -61,7 +28,7 @@ func programGroup(t *testing.T, sh *dax.Shell) int {
 
 func TestCommand_ProgramsStayInCallersGroupWhenStdinIsATerminal(t *testing.T) {
 	t.Parallel()
-	tty := openPTY(t)
+	tty := daxtest.NewTerminal(t).Tty
 	ours := syscall.Getpgrp()
 
 	withTTY, err := dax.New(dax.WithStdin(tty))
@@ -90,21 +57,14 @@ func TestCommand_ProgramsStayInCallersGroupWhenStdinIsATerminal(t *testing.T) {
 // logToTerminal returns what sh.Warn writes to a terminal.
 func logToTerminal(t *testing.T) string {
 	t.Helper()
-	ptmx, tty := openPTYPair(t)
-	sh, err := dax.New(dax.WithLogger(tty))
+	term := daxtest.NewTerminal(t)
+	sh, err := dax.New(dax.WithLogger(term.Tty))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sh.Warn("careful")
-	if err := ptmx.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 256)
-	n, err := ptmx.Read(buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(buf[:n])
+	term.WaitFor(t, 0, "careful")
+	return term.Shown()
 }
 
 // These tests change the environment, so they do not run in parallel.
