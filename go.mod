@@ -13,7 +13,6 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/lambda v1.115.0
 	github.com/aws/aws-sdk-go-v2/service/sts v1.52.0
 	github.com/aws/smithy-go v1.28.9
-	github.com/creack/pty v1.1.24
 	github.com/docker/docker-credential-helpers v0.9.13
 	github.com/godax/godax/lib/dax v0.0.0-00010101000000-000000000000
 	github.com/gofrs/flock v0.13.2
@@ -23,7 +22,7 @@ require (
 	mvdan.cc/sh/v3 v3.14.1
 )
 
-require golang.org/x/term v0.48.0 // indirect
+require golang.org/x/term v0.48.0
 
 require (
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.27 // indirect

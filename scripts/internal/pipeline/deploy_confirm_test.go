@@ -3,20 +3,17 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
-
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/dax/daxtest"
 	"github.com/godax/godax/lib/deploy"
 )
 
@@ -31,61 +28,6 @@ func confirmImage(t *testing.T) deploy.Image {
 		t.Fatal(err)
 	}
 	return img
-}
-
-// terminal is a pseudo-terminal and what was written to it so far.
-type terminal struct {
-	ptmx, tty *os.File
-	mu        sync.Mutex
-	out       bytes.Buffer
-}
-
-func newTerminal(t *testing.T) *terminal {
-	t.Helper()
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Skip("no pseudo-terminals:", err)
-	}
-	term := &terminal{ptmx: ptmx, tty: tty}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		buf := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(buf)
-			term.mu.Lock()
-			term.out.Write(buf[:n])
-			term.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		_ = tty.Close()
-		_ = ptmx.Close()
-		<-done
-	})
-	return term
-}
-
-// shown returns what was written to the terminal, without escapes.
-func (term *terminal) shown() string {
-	term.mu.Lock()
-	defer term.mu.Unlock()
-	return dax.StripAnsi(term.out.String())
-}
-
-// waitFor waits until the terminal shows want, and returns what it shows.
-func (term *terminal) waitFor(t *testing.T, want string) string {
-	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if s := term.shown(); strings.Contains(s, want) {
-			return s
-		}
-	}
-	t.Fatalf("the terminal never showed %q; it shows:\n%s", want, term.shown())
-	return ""
 }
 
 // runDeploy runs RunDeploy in the background, and returns a func that
@@ -109,15 +51,13 @@ func TestRunDeploy_ConfirmShowsThePlanAsksOnTheTerminalAndOnlyYesDeploys(t *test
 	t.Setenv("CI", "")
 	img := confirmImage(t)
 	for _, answer := range []string{"y", "n"} {
-		term := newTerminal(t)
-		sh, err := dax.New(dax.WithStdin(term.tty), dax.WithLogger(term.tty))
-		if err != nil {
-			t.Fatal(err)
-		}
+		term := daxtest.NewTerminal(t)
+		sh := daxtest.New(t, dax.WithStdin(term.Tty), dax.WithLogger(term.Tty))
 		a, b := &countingTarget{name: "a"}, &countingTarget{name: "b"}
-		wait := runDeploy(sh, DeploySettings{Confirm: true, Concurrency: 2, Timeout: time.Minute}, []deploy.Target{a, b}, img)
+		wait := runDeploy(sh.Shell, DeploySettings{Confirm: true, Concurrency: 2, Timeout: time.Minute}, []deploy.Target{a, b}, img)
 
-		shown := term.waitFor(t, "Deploy to these 2 target(s)? (y/n)")
+		term.WaitFor(t, 0, "Deploy to these 2 target(s)? (y/n)")
+		shown := dax.StripAnsi(term.Shown())
 		wantPlan := "==> plan for 2 target(s):\n  a: old -> " + img.String() + "\n  b: old -> " + img.String() + "\n"
 		if plan, _, _ := strings.Cut(strings.ReplaceAll(shown, "\r\n", "\n"), "Deploy to these"); !strings.HasSuffix(plan, wantPlan) {
 			t.Errorf("answer %s: before the question the terminal shows %q, want the plan %q", answer, plan, wantPlan)
@@ -128,10 +68,8 @@ func TestRunDeploy_ConfirmShowsThePlanAsksOnTheTerminalAndOnlyYesDeploys(t *test
 		if asked != 0 {
 			t.Errorf("answer %s: %d deploys before the answer", answer, asked)
 		}
-		if _, err := term.ptmx.WriteString(answer + "\r"); err != nil {
-			t.Fatal(err)
-		}
-		err = wait(t)
+		term.Type(t, answer+"\r")
+		err := wait(t)
 
 		want := map[string]int{"y": 1, "n": 0}[answer]
 		if a.deploys != want || b.deploys != want {
@@ -143,19 +81,16 @@ func TestRunDeploy_ConfirmShowsThePlanAsksOnTheTerminalAndOnlyYesDeploys(t *test
 		if answer == "n" && (err == nil || err.Error() != "deploy: not confirmed; nothing changed") {
 			t.Errorf("answer n: error %v, want %q", err, "deploy: not confirmed; nothing changed")
 		}
-		term.waitFor(t, "Deploy to these 2 target(s)? "+map[string]string{"y": "yes", "n": "no"}[answer]+"\r\n")
+		term.WaitFor(t, 0, "Deploy to these 2 target(s)? "+map[string]string{"y": "yes", "n": "no"}[answer]+"\r\n")
 	}
 }
 
 func TestRunDeploy_ConfirmInCIRefusesAtOnceWithoutAsking(t *testing.T) {
 	t.Setenv("CI", "true")
-	term := newTerminal(t)
-	sh, err := dax.New(dax.WithStdin(term.tty), dax.WithLogger(term.tty))
-	if err != nil {
-		t.Fatal(err)
-	}
+	term := daxtest.NewTerminal(t)
+	sh := daxtest.New(t, dax.WithStdin(term.Tty), dax.WithLogger(term.Tty))
 	a := &countingTarget{name: "a"}
-	err = runDeploy(sh, DeploySettings{Confirm: true, Concurrency: 1}, []deploy.Target{a}, confirmImage(t))(t)
+	err := runDeploy(sh.Shell, DeploySettings{Confirm: true, Concurrency: 1}, []deploy.Target{a}, confirmImage(t))(t)
 
 	want := "deploy: DEPLOY_CONFIRM=1 needs a terminal to ask on, and CI is true: nothing changed (unset DEPLOY_CONFIRM to deploy without asking)"
 	if err == nil || err.Error() != want {
@@ -164,7 +99,7 @@ func TestRunDeploy_ConfirmInCIRefusesAtOnceWithoutAsking(t *testing.T) {
 	if a.deploys != 0 {
 		t.Errorf("%d deploys, want none", a.deploys)
 	}
-	if s := term.shown(); strings.Contains(s, "(y/n)") {
+	if s := dax.StripAnsi(term.Shown()); strings.Contains(s, "(y/n)") {
 		t.Errorf("in CI the terminal was asked:\n%s", s)
 	}
 }

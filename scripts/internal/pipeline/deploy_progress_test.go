@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/lib/dax/daxtest"
 	"github.com/godax/godax/lib/deploy"
 )
 
@@ -35,20 +36,17 @@ func (w *waitingTarget) Deploy(ctx context.Context, img deploy.Image) (deploy.Re
 
 func TestRunDeploy_OnATerminalDrawsBarsForWaitsLongerThanShowAfter(t *testing.T) {
 	t.Setenv("CI", "")
-	term := newTerminal(t)
-	sh, err := dax.New(dax.WithStdin(term.tty), dax.WithLogger(term.tty))
-	if err != nil {
-		t.Fatal(err)
-	}
+	term := daxtest.NewTerminal(t)
+	sh := daxtest.New(t, dax.WithStdin(term.Tty), dax.WithLogger(term.Tty))
 	release := make(chan struct{})
 	slow := &waitingTarget{countingTarget: countingTarget{name: "ecs service prod/web"}, release: release}
 	quick := &countingTarget{name: "lambda function api"}
-	wait := runDeploy(sh, DeploySettings{Concurrency: 2, Timeout: time.Minute}, []deploy.Target{slow, quick}, confirmImage(t))
+	wait := runDeploy(sh.Shell, DeploySettings{Concurrency: 2, Timeout: time.Minute}, []deploy.Target{slow, quick}, confirmImage(t))
 
-	term.waitFor(t, "ecs service prod/web: rolling out [")
-	term.waitFor(t, "deploying [")
+	term.WaitFor(t, 0, "ecs service prod/web: rolling out [")
+	term.WaitFor(t, 0, "deploying [")
 	lines := map[string]bool{}
-	for _, l := range strings.Split(term.shown(), "\n") {
+	for _, l := range strings.Split(dax.StripAnsi(term.Shown()), "\n") {
 		l = strings.Trim(l, "\r")
 		if prefix, _, ok := strings.Cut(l, " ["); ok && strings.HasSuffix(l, "] 1/2") {
 			l = prefix + " [...] 1/2" // the bar itself depends on the width
@@ -65,7 +63,7 @@ func TestRunDeploy_OnATerminalDrawsBarsForWaitsLongerThanShowAfter(t *testing.T)
 		"deploying [...] 1/2",                         // targets finished: the quick one
 	} {
 		if !lines[want] {
-			t.Errorf("the terminal shows no line %q:\n%s", want, term.shown())
+			t.Errorf("the terminal shows no line %q:\n%s", want, dax.StripAnsi(term.Shown()))
 		}
 	}
 	close(release)
