@@ -24,6 +24,13 @@
 // its exit status and its secrets as ***, and compares it with a golden
 // file under testdata when the test ends, showing the lines that differ.
 //
+// # Terminals
+//
+// [NewTerminal] gives a test a pseudo-terminal (on Linux): a Shell given
+// its Tty as standard input and logger asks, draws progress and logs in
+// colour as on a user's terminal, and the test types answers and waits
+// for what the terminal shows.
+//
 // # Environment
 //
 // Run the tests with -update to write the golden files instead of
