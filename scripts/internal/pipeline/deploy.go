@@ -232,28 +232,31 @@ func Deploy(ctx context.Context) error {
 
 // RunDeploy deploys img to targets as s says, and writes the final table
 // to out. It is [Deploy] once the settings, targets and image are known.
-// It logs the plan, progress and outcome through sh, with progress bars
-// for waits over a couple of seconds and for the count of targets
-// finished ([deploy.ShellReporter]), and with DEPLOY_CONFIRM=1 asks on
-// sh's terminal ([dax.Shell.Confirm]) before changing anything, refusing
-// when there is no terminal or CI is true.
+// It first plans every target (see [planFleet]): a fleet that cannot be
+// planned whole is not changed at all, and a dry run stops there, listing
+// every target that cannot be deployed to. It logs the plan, progress and
+// outcome through sh, with progress bars for waits over a couple of
+// seconds and for the count of targets finished
+// ([deploy.ShellReporter]), and with DEPLOY_CONFIRM=1 asks on sh's
+// terminal ([dax.Shell.Confirm]) before changing anything, refusing when
+// there is no terminal or CI is true.
 func RunDeploy(ctx context.Context, sh *dax.Shell, s DeploySettings, targets []deploy.Target, img deploy.Image, out io.Writer) error {
 	conc := deploy.Concurrency(s.Concurrency)
-	if s.DryRun || s.Confirm {
-		plans, err := deploy.PlanAll(ctx, targets, img, conc)
-		var b strings.Builder
-		for _, p := range plans {
-			if p.NewImage != "" {
-				fmt.Fprintf(&b, "  %s\n", p)
-			}
+	plans, err := deploy.PlanAll(ctx, targets, img, conc)
+	var b strings.Builder
+	for _, p := range plans {
+		if p.NewImage != "" {
+			fmt.Fprintf(&b, "  %s\n", p)
 		}
-		if s.DryRun {
-			sh.Step("plan (dry run; nothing changes) for %d target(s):\n%s", len(targets), strings.TrimSuffix(b.String(), "\n"))
-			return deployError(err, s)
-		}
-		if err != nil {
-			return deployError(err, s)
-		}
+	}
+	if s.DryRun {
+		sh.Step("plan (dry run; nothing changes) for %d target(s):\n%s", len(targets), strings.TrimSuffix(b.String(), "\n"))
+		return deployError(err, s)
+	}
+	if err != nil {
+		return fmt.Errorf("deploy: %w", unplannable(err, len(targets), s, "nothing was changed"))
+	}
+	if s.Confirm {
 		if err := confirm(ctx, sh, len(targets), b.String()); err != nil {
 			return fmt.Errorf("deploy: %w", err)
 		}
@@ -274,16 +277,34 @@ func RunDeploy(ctx context.Context, sh *dax.Shell, s DeploySettings, targets []d
 	return deployError(errors.Join(err, serr), s)
 }
 
+// unplannable says that the targets whose errors err joins, of n, cannot
+// be deployed to as s says, so that none is touched (what says what was
+// not done), listing each error on a line of its own.
+func unplannable(err error, n int, s DeploySettings, what string) error {
+	failed := 1
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		failed = len(joined.Unwrap())
+	}
+	return fmt.Errorf("%d of %d target(s) cannot be deployed to%s, so %s:\n%w", failed, n, containerHint(err, s), what, err)
+}
+
 // deployError prefixes err, adding the setting that chooses the container
 // when err is about choosing it.
 func deployError(err error, s DeploySettings) error {
-	switch {
-	case err == nil:
+	if err == nil {
 		return nil
-	case errors.Is(err, deploy.ErrNoContainer) && s.Container == "":
-		return fmt.Errorf("deploy: %w (set ECS_CONTAINER)", err)
 	}
-	return fmt.Errorf("deploy: %w", err)
+	return fmt.Errorf("deploy: %w%s", err, containerHint(err, s))
+}
+
+// containerHint names the setting that chooses the container when err is
+// about choosing it and s does not set it, and is "" otherwise.
+func containerHint(err error, s DeploySettings) string {
+	if errors.Is(err, deploy.ErrNoContainer) && s.Container == "" {
+		return " (set ECS_CONTAINER)"
+	}
+	return ""
 }
 
 // deployImage returns the image to deploy: DEPLOY_IMAGE resolved by its
@@ -359,11 +380,11 @@ func buildImage(ctx context.Context) (deploy.Image, error) {
 
 // checkDeploy checks the deploy settings and reports whether deploy must
 // build and push first: not for a dry run, nor to promote DEPLOY_IMAGE.
-// Before a push, when ECS services are listed, it plans them with the
-// image the push will make, so that a container no service has (see
-// ECS_CONTAINER) stops the run before the build and push. Anything else
-// that goes wrong there (a missing target, no AWS access) is left to the
-// deploy, where it fails only its own target.
+// Before a push it plans every target with the image the push will make,
+// so that a target that is missing, or has no container to update (see
+// ECS_CONTAINER), or cannot be reached stops the run before anything is
+// built, pushed or created. [RunDeploy] plans the whole fleet again with
+// the pushed image before it changes anything, and so does a promotion.
 func checkDeploy(ctx context.Context) (push bool, err error) {
 	s, err := ReadDeploySettings(sessionOf(ctx).Getenv)
 	if err != nil {
@@ -375,11 +396,8 @@ func checkDeploy(ctx context.Context) (push bool, err error) {
 	if err := CheckPush(ctx); err != nil {
 		return false, err
 	}
-	if !s.hasKind("ecs") {
-		return true, nil
-	}
-	if err := noContainer(preflight(ctx, s)); err != nil {
-		return false, deployError(err, s)
+	if err := preflight(ctx, s); err != nil {
+		return false, fmt.Errorf("deploy: %w", err)
 	}
 	return true, nil
 }
@@ -395,26 +413,10 @@ func preflight(ctx context.Context, s DeploySettings) error {
 		return err
 	}
 	_, err = deploy.PlanAll(ctx, env.targets, img, deploy.Concurrency(s.Concurrency))
-	return err
-}
-
-// noContainer returns the errors joined in err that match
-// [deploy.ErrNoContainer], joined, or nil when there are none.
-func noContainer(err error) error {
-	var joined interface{ Unwrap() []error }
-	if !errors.As(err, &joined) {
-		if errors.Is(err, deploy.ErrNoContainer) {
-			return err
-		}
-		return nil
+	if err != nil {
+		return unplannable(err, len(env.targets), s, "nothing was built, pushed or changed")
 	}
-	var bad []error
-	for _, e := range joined.Unwrap() {
-		if errors.Is(e, deploy.ErrNoContainer) {
-			bad = append(bad, e)
-		}
-	}
-	return errors.Join(bad...)
+	return nil
 }
 
 // Status prints what each target the environment names runs now, one row
