@@ -35,13 +35,17 @@ type ECS struct {
 
 // NewECS returns a target for service in cluster, talking to ECS through
 // client. It takes every [Option] and [WithContainer]; it fails when
-// cluster or service is empty or an option is invalid.
+// cluster or service is not a valid ECS name (see [ValidateECSName]) or
+// an option is invalid.
 func NewECS(client ECSAPI, cluster, service string, opts ...ECSOption) (*ECS, error) {
 	if client == nil {
 		return nil, errors.New("ecs deploy: client is nil")
 	}
 	if cluster == "" || service == "" {
-		return nil, fmt.Errorf("ecs deploy: cluster %q and service %q must both be set", cluster, service)
+		return nil, fmt.Errorf("ecs deploy: cluster %s and service %s must both be set", Quoted(cluster), Quoted(service))
+	}
+	if err := errors.Join(ValidateECSName("ecs cluster", cluster), ValidateECSName("ecs service", service)); err != nil {
+		return nil, fmt.Errorf("ecs deploy: %w", err)
 	}
 	s := ecsSettings{settings: baseSettings(6*time.Second, 30*time.Second)}
 	for _, opt := range opts {
@@ -56,12 +60,18 @@ func NewECS(client ECSAPI, cluster, service string, opts ...ECSOption) (*ECS, er
 }
 
 // ECSService returns the cluster and service an ECS service ARN,
-// arn:PARTITION:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE, names. It
-// does no network work.
+// arn:PARTITION:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE, names,
+// checking both names (see [ValidateECSName]). It does no network work.
 func ECSService(a ARN) (cluster, service string, err error) {
 	parts := strings.Split(a.Resource, "/")
 	if a.Service != "ecs" || len(parts) != 3 || parts[0] != "service" || parts[1] == "" || parts[2] == "" {
-		return "", "", fmt.Errorf("%q is not an ECS service ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE)", a.String())
+		return "", "", fmt.Errorf("%s is not an ECS service ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE)", Quoted(a.String()))
+	}
+	if err := ValidateECSName("cluster", parts[1]); err != nil {
+		return "", "", fmt.Errorf("%s: %w", Quoted(a.String()), err)
+	}
+	if err := ValidateECSName("service", parts[2]); err != nil {
+		return "", "", fmt.Errorf("%s: %w", Quoted(a.String()), err)
 	}
 	return parts[1], parts[2], nil
 }

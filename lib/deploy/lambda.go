@@ -32,11 +32,12 @@ type Lambda struct {
 	s        lambdaSettings
 }
 
-// NewLambda returns a target for function (a name or ARN), talking to
-// Lambda through client. It takes every [Option], [WithPublish],
-// [WithAlias], [WithConflictRetries], [WithRegion] and [WithImageCheck];
-// it fails when
-// function is empty or an option is invalid.
+// NewLambda returns a target for function (a name, or an unqualified
+// function ARN), talking to Lambda through client. It takes every
+// [Option], [WithPublish], [WithAlias], [WithConflictRetries],
+// [WithRegion] and [WithImageCheck]; it fails when function is not a
+// valid name (see [ValidateFunctionName]) or ARN, or an option is
+// invalid.
 func NewLambda(client LambdaAPI, function string, opts ...LambdaOption) (*Lambda, error) {
 	if client == nil {
 		return nil, errors.New("lambda deploy: client is nil")
@@ -44,10 +45,13 @@ func NewLambda(client LambdaAPI, function string, opts ...LambdaOption) (*Lambda
 	if function == "" {
 		return nil, errors.New("lambda deploy: function name is empty")
 	}
+	if err := validateFunction(function); err != nil {
+		return nil, fmt.Errorf("lambda deploy: %w", err)
+	}
 	s := lambdaSettings{settings: baseSettings(time.Second, 5*time.Second), tries: 5, backoff: 2 * time.Second}
 	for _, opt := range opts {
 		if err := opt.applyLambda(&s); err != nil {
-			return nil, fmt.Errorf("lambda deploy %s: %w", function, err)
+			return nil, fmt.Errorf("lambda deploy %s: %w", Quoted(function), err)
 		}
 	}
 	if s.name == "" {
@@ -64,15 +68,38 @@ func NewLambda(client LambdaAPI, function string, opts ...LambdaOption) (*Lambda
 func LambdaFunction(a ARN) (function, alias string, err error) {
 	parts := strings.Split(a.Resource, ":")
 	if a.Service != "lambda" || len(parts) < 2 || len(parts) > 3 || parts[0] != "function" || parts[1] == "" {
-		return "", "", fmt.Errorf("%q is not a Lambda function ARN (want arn:aws:lambda:REGION:ACCOUNT:function:NAME or ...:NAME:ALIAS)", a.String())
+		return "", "", fmt.Errorf("%s is not a Lambda function ARN (want arn:aws:lambda:REGION:ACCOUNT:function:NAME or ...:NAME:ALIAS)", Quoted(a.String()))
+	}
+	if err := ValidateFunctionName(parts[1]); err != nil {
+		return "", "", fmt.Errorf("%s: %w", Quoted(a.String()), err)
 	}
 	if len(parts) == 3 {
 		alias = parts[2]
 		if alias == "" || alias == "$LATEST" || strings.Trim(alias, "0123456789") == "" {
-			return "", "", fmt.Errorf("%q: qualifier %q is not an alias (a version cannot be deployed to)", a.String(), alias)
+			return "", "", fmt.Errorf("%s: qualifier %s is not an alias (a version cannot be deployed to)", Quoted(a.String()), Quoted(alias))
+		}
+		if err := ValidateAlias(alias); err != nil {
+			return "", "", fmt.Errorf("%s: %w", Quoted(a.String()), err)
 		}
 	}
 	return parts[1], alias, nil
+}
+
+// validateFunction checks function, a bare name or an unqualified
+// function ARN, as Lambda would.
+func validateFunction(function string) error {
+	if !strings.HasPrefix(function, "arn:") {
+		return ValidateFunctionName(function)
+	}
+	a, err := ParseARN(function)
+	if err != nil {
+		return err
+	}
+	_, alias, err := LambdaFunction(a)
+	if err == nil && alias != "" {
+		err = fmt.Errorf("%s: give the alias with WithAlias, not in the function's ARN", Quoted(function))
+	}
+	return err
 }
 
 // NewLambdaFromARN returns a target for the function a names (see

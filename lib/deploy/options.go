@@ -129,10 +129,16 @@ func WithName(name string) Option {
 }
 
 // WithContainer names the container whose image an [ECS] target
-// replaces. By default it is the one container whose image is in the
-// deployed image's repository.
+// replaces; name must be a valid ECS name (see [ValidateECSName]). By
+// default, or with name "", it is the one container whose image is in
+// the deployed image's repository.
 func WithContainer(name string) ECSOption {
 	return ecsOption(func(s *ecsSettings) error {
+		if name != "" {
+			if err := ValidateECSName("container", name); err != nil {
+				return err
+			}
+		}
 		s.container = name
 		return nil
 	})
@@ -148,14 +154,18 @@ func WithPublish(on bool) LambdaOption {
 }
 
 // WithAlias makes a [Lambda] target publish a version and point the alias
-// name at it, creating the alias when it does not exist. By default no
+// name at it, creating the alias when it does not exist; name must be a
+// valid alias (see [ValidateAlias]). By default, or with name "", no
 // alias is touched.
 func WithAlias(name string) LambdaOption {
 	return lambdaOption(func(s *lambdaSettings) error {
-		s.alias = name
 		if name != "" {
+			if err := ValidateAlias(name); err != nil {
+				return err
+			}
 			s.publish = true
 		}
+		s.alias = name
 		return nil
 	})
 }

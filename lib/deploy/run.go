@@ -9,6 +9,7 @@ import (
 	"sync"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -185,7 +186,7 @@ func NewLineReporter(w io.Writer) *LineReporter { return &LineReporter{w: w} }
 func (r *LineReporter) Progress(target, line string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	fmt.Fprintf(r.w, "%s: %s\n", target, line)
+	fmt.Fprintf(r.w, "%s: %s\n", printable(target), printable(line))
 }
 
 // Done prints the target's outcome and how long it took.
@@ -197,7 +198,7 @@ func (r *LineReporter) Done(o Outcome) {
 
 // doneLine says how o ended and how long it took: "TARGET: ok in 1.2s".
 func doneLine(o Outcome) string {
-	return fmt.Sprintf("%s: %s in %s", o.Target, o.Status(), o.Took.Round(time.Millisecond))
+	return fmt.Sprintf("%s: %s in %s", printable(o.Target), o.Status(), o.Took.Round(time.Millisecond))
 }
 
 // WriteTable writes one row per outcome to w, in columns: target, old
@@ -211,7 +212,7 @@ func WriteTable(w io.Writer, outcomes []Outcome) error {
 		if r.NewRevision != "" && r.NewRevision != r.Revision {
 			rev = orDash(rev) + " -> " + ShortRevision(r.NewRevision)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.Target, orDash(r.OldImage), orDash(r.NewImage), orDash(rev), o.Status())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(o.Target), orDash(r.OldImage), orDash(r.NewImage), orDash(rev), o.Status())
 	}
 	return tw.Flush()
 }
@@ -222,14 +223,26 @@ func WriteStatusTable(w io.Writer, sts []Status) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TARGET\tIMAGE\tREVISION\tDETAIL")
 	for _, st := range sts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", st.Target, orDash(st.Image), orDash(ShortRevision(st.Revision)), orDash(st.Detail))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", printable(st.Target), orDash(st.Image), orDash(ShortRevision(st.Revision)), orDash(st.Detail))
 	}
 	return tw.Flush()
 }
 
+// orDash returns s, or "-" for "", as [printable] shows it.
 func orDash(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return s
+	return printable(s)
+}
+
+// printable returns s as it is when every character of it prints, and
+// quoted as Go quotes it otherwise, so that a name or message holding a
+// newline, a tab or an escape sequence cannot forge a line or a column of
+// a log or table.
+func printable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+		return s
+	}
+	return fmt.Sprintf("%+q", s)
 }

@@ -104,9 +104,19 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	case len(s.Targets) == 0:
 		return s, errors.New("no targets configured: set DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE, or LAMBDA_FUNCTION")
 	case s.Container != "" && !s.hasKind("ecs"):
-		return s, fmt.Errorf("ECS_CONTAINER=%q is set but no ECS service is listed (DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE)", s.Container)
+		return s, fmt.Errorf("ECS_CONTAINER=%s is set but no ECS service is listed (DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE)", deploy.Quoted(s.Container))
 	case s.Alias != "" && !s.hasKind("lambda"):
-		return s, fmt.Errorf("LAMBDA_ALIAS=%q is set but no Lambda function is listed (DEPLOY_TARGETS or LAMBDA_FUNCTION)", s.Alias)
+		return s, fmt.Errorf("LAMBDA_ALIAS=%s is set but no Lambda function is listed (DEPLOY_TARGETS or LAMBDA_FUNCTION)", deploy.Quoted(s.Alias))
+	}
+	if s.Container != "" {
+		if err := deploy.ValidateECSName("container", s.Container); err != nil {
+			return s, fmt.Errorf("ECS_CONTAINER: %w", err)
+		}
+	}
+	if s.Alias != "" {
+		if err := deploy.ValidateAlias(s.Alias); err != nil {
+			return s, fmt.Errorf("LAMBDA_ALIAS: %w", err)
+		}
 	}
 	if s.Image != "" {
 		if _, err := deploy.ParseReference(s.Image); err != nil {
@@ -115,7 +125,7 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	}
 	if s.Role != "" {
 		if strings.HasPrefix(s.Role, "arn:") {
-			return s, fmt.Errorf("DEPLOY_ROLE=%q: give the role's name (it is assumed in each target's account), not an ARN", s.Role)
+			return s, fmt.Errorf("DEPLOY_ROLE=%s: give the role's name (it is assumed in each target's account), not an ARN", deploy.Quoted(s.Role))
 		}
 		if _, err := (awsauth.Role{Account: "000000000000", Name: s.Role}).ResolveARN("us-east-1"); err != nil {
 			return s, fmt.Errorf("DEPLOY_ROLE: %w", err)
@@ -124,7 +134,7 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	if v := env("DEPLOY_CONCURRENCY"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return s, fmt.Errorf("DEPLOY_CONCURRENCY=%q: want a whole number of targets at once, 1 or more", v)
+			return s, fmt.Errorf("DEPLOY_CONCURRENCY=%s: want a whole number of targets at once, 1 or more", deploy.Quoted(v))
 		}
 		s.Concurrency = n
 	}
@@ -320,7 +330,7 @@ func deployImage(ctx context.Context, s DeploySettings, reg *deploy.Registry) (d
 		}
 		img, err := reg.Resolve(ctx, ref)
 		if err != nil {
-			return img, fmt.Errorf("DEPLOY_IMAGE=%q: %w", s.Image, err)
+			return img, fmt.Errorf("DEPLOY_IMAGE=%s: %w", deploy.Quoted(s.Image), err)
 		}
 		if !ref.Pinned() {
 			dax.Info("promoting %s, which the registry holds as %s", ref, img.Digest)

@@ -64,7 +64,7 @@ func parseTargetList(text, source string, file bool) ([]TargetRef, error) {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
 			if first, ok := seen[ref.Name]; ok {
-				return nil, fmt.Errorf("%s: %q is listed twice (first at %s)", where, entry, first)
+				return nil, fmt.Errorf("%s: %s is listed twice (first at %s)", where, deploy.Quoted(entry), first)
 			}
 			seen[ref.Name] = where
 			ref.Source = where
@@ -78,11 +78,11 @@ func parseTargetList(text, source string, file bool) ([]TargetRef, error) {
 func parseTarget(entry string, kinds map[string]deploy.Kind) (TargetRef, error) {
 	parts := strings.SplitN(entry, ":", 4)
 	if len(parts) < 4 || parts[0] != "arn" {
-		return TargetRef{}, fmt.Errorf("%q is not an ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE or arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS])", entry)
+		return TargetRef{}, fmt.Errorf("%s is not an ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE or arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS])", deploy.Quoted(entry))
 	}
 	kind, ok := kinds[parts[2]]
 	if !ok {
-		return TargetRef{}, fmt.Errorf("%q: %s is not a kind of target this deploy knows (want ecs or lambda)", entry, parts[2])
+		return TargetRef{}, fmt.Errorf("%s: %s is not a kind of target this deploy knows (want ecs or lambda)", deploy.Quoted(entry), deploy.Quoted(parts[2]))
 	}
 	a, err := deploy.ParseARN(entry)
 	if err != nil {
@@ -112,21 +112,24 @@ func readTargets(env func(string) string) ([]TargetRef, error) {
 			return nil, err
 		}
 		if len(list) == 0 {
-			return nil, fmt.Errorf("DEPLOY_TARGETS=%q lists no target", v)
+			return nil, fmt.Errorf("DEPLOY_TARGETS=%s lists no target", deploy.Quoted(v))
 		}
 		refs = append(refs, list...)
 	}
 	cluster, service := env("ECS_CLUSTER"), env("ECS_SERVICE")
 	switch {
 	case cluster != "" && service == "":
-		return nil, fmt.Errorf("ECS_CLUSTER=%q is set but ECS_SERVICE is not: set both to deploy to ECS", cluster)
+		return nil, fmt.Errorf("ECS_CLUSTER=%s is set but ECS_SERVICE is not: set both to deploy to ECS", deploy.Quoted(cluster))
 	case service != "" && cluster == "":
-		return nil, fmt.Errorf("ECS_SERVICE=%q is set but ECS_CLUSTER is not: set both to deploy to ECS", service)
+		return nil, fmt.Errorf("ECS_SERVICE=%s is set but ECS_CLUSTER is not: set both to deploy to ECS", deploy.Quoted(service))
 	case cluster != "":
-		a := deploy.ARN{Service: "ecs", Resource: "service/" + cluster + "/" + service}
-		if _, _, err := deploy.ECSService(a); err != nil {
-			return nil, fmt.Errorf("ECS_CLUSTER=%q, ECS_SERVICE=%q: want names without a slash", cluster, service)
+		if err := deploy.ValidateECSName("cluster", cluster); err != nil {
+			return nil, fmt.Errorf("ECS_CLUSTER: %w", err)
 		}
+		if err := deploy.ValidateECSName("service", service); err != nil {
+			return nil, fmt.Errorf("ECS_SERVICE: %w", err)
+		}
+		a := deploy.ARN{Service: "ecs", Resource: "service/" + cluster + "/" + service}
 		refs = append(refs, TargetRef{ARN: a, Name: "ecs service " + cluster + "/" + service, Source: "ECS_CLUSTER/ECS_SERVICE"})
 	}
 	if fn := env("LAMBDA_FUNCTION"); fn != "" {
@@ -136,13 +139,13 @@ func readTargets(env func(string) string) ([]TargetRef, error) {
 				return nil, fmt.Errorf("LAMBDA_FUNCTION: %w", err)
 			}
 			if ref.ARN.Service != "lambda" {
-				return nil, fmt.Errorf("LAMBDA_FUNCTION=%q is not a Lambda function ARN", fn)
+				return nil, fmt.Errorf("LAMBDA_FUNCTION=%s is not a Lambda function ARN", deploy.Quoted(fn))
 			}
 			ref.Source = "LAMBDA_FUNCTION"
 			refs = append(refs, ref)
 		} else {
-			if strings.ContainsAny(fn, ": /") {
-				return nil, fmt.Errorf("LAMBDA_FUNCTION=%q: want a function name or ARN", fn)
+			if err := deploy.ValidateFunctionName(fn); err != nil {
+				return nil, fmt.Errorf("LAMBDA_FUNCTION: %w (or give its ARN)", err)
 			}
 			refs = append(refs, TargetRef{ARN: deploy.ARN{Service: "lambda", Resource: "function:" + fn}, Name: "lambda function " + fn, Source: "LAMBDA_FUNCTION"})
 		}
