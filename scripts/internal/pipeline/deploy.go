@@ -100,6 +100,9 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	if s.Targets, err = readTargets(env); err != nil {
 		return s, err
 	}
+	if s.Targets, err = dedupe(s.Targets, "", "", s.Alias); err != nil {
+		return s, err
+	}
 	switch {
 	case len(s.Targets) == 0:
 		return s, errors.New("no targets configured: set DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE, or LAMBDA_FUNCTION")
@@ -197,6 +200,13 @@ func newDeployEnv(ctx context.Context, s DeploySettings, check bool) (deployEnv,
 	var checker deploy.ManifestChecker
 	if check {
 		checker = reg
+	}
+	account, err := callerAccount(ctx, cfg, s.Targets)
+	if err != nil {
+		return deployEnv{}, err
+	}
+	if s.Targets, err = dedupe(s.Targets, cfg.Region, account, s.Alias); err != nil {
+		return deployEnv{}, err
 	}
 	targets, err := buildTargets(ctx, s, &targetConfigs{base: cfg, profile: ls.Profile, role: s.Role}, checker)
 	return deployEnv{targets: targets, registry: reg}, err

@@ -163,11 +163,18 @@ func (f sandboxFleet) revisions(t *testing.T) []string {
 	var all []string
 	family := f.repo[strings.LastIndex(f.repo, "/")+1:]
 	for _, p := range f.places {
-		out, err := ecs.NewFromConfig(p.Config).ListTaskDefinitions(context.Background(), &ecs.ListTaskDefinitionsInput{FamilyPrefix: &family})
-		if err != nil {
-			t.Fatal(err)
+		pages := ecs.NewListTaskDefinitionsPaginator(ecs.NewFromConfig(p.Config), &ecs.ListTaskDefinitionsInput{})
+		for pages.HasMorePages() {
+			out, err := pages.NextPage(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, arn := range out.TaskDefinitionArns {
+				if strings.Contains(arn, ":task-definition/"+family+"-") {
+					all = append(all, arn)
+				}
+			}
 		}
-		all = append(all, out.TaskDefinitionArns...)
 	}
 	slices.Sort(all)
 	return all
@@ -380,5 +387,29 @@ func TestCheckDeploy_Sandbox_AContainerNoServiceHasStopsTheRunBeforeTheBuild(t *
 		if !strings.Contains(stderr, arn+": task definition ") || !strings.Contains(stderr, `no container named "nope" (containers: app, sidecar)`) {
 			t.Errorf("the error does not name %s and the missing container", arn)
 		}
+	}
+}
+
+func TestDeploy_Sandbox_AServiceGivenAsARNAndAsShorthandIsDeployedToOnce(t *testing.T) {
+	t.Parallel()
+	f := newSandboxFleet(t, 1, 0) // in the caller's account and region
+	name := f.arns[0][strings.LastIndex(f.arns[0], "/")+1:]
+	before := f.revisions(t)
+	stdout, stderr, err := runStep(t, f.st, "all", map[string]string{
+		"DEPLOY_TARGETS": f.arns[0], "DEPLOY_ROLE": "godax-deployer", "DEPLOY_IMAGE": f.repo + ":v1",
+		"ECS_CLUSTER": name, "ECS_SERVICE": name, "DEPLOY_TIMEOUT": "60",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := f.revisions(t)
+	if len(after) != len(before)+1 {
+		t.Errorf("task definitions %q after the deploy, were %q; want exactly one more", after, before)
+	}
+	if rows := strings.Split(strings.TrimSpace(stdout), "\n"); len(rows) != 2 {
+		t.Errorf("table:\n%s\nwant a header and one row", stdout)
+	}
+	if want := "ecs service " + name + "/" + name + " (ECS_CLUSTER/ECS_SERVICE) is " + f.arns[0] + " (DEPLOY_TARGETS line 1) again; deploying to it once"; !strings.Contains(stderr, want) {
+		t.Errorf("no warning %q", want)
 	}
 }

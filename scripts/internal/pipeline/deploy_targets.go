@@ -6,10 +6,13 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/godax/godax/lib/awsauth"
+	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/deploy"
 )
 
@@ -51,7 +54,6 @@ func deployKinds(s DeploySettings, check deploy.ManifestChecker) map[string]depl
 func parseTargetList(text, source string, file bool) ([]TargetRef, error) {
 	kinds := deployKinds(DeploySettings{}, nil)
 	var refs []TargetRef
-	seen := map[string]string{}
 	for i, line := range strings.Split(text, "\n") {
 		where := fmt.Sprintf("%s line %d", source, i+1)
 		if file {
@@ -63,10 +65,6 @@ func parseTargetList(text, source string, file bool) ([]TargetRef, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
-			if first, ok := seen[ref.Name]; ok {
-				return nil, fmt.Errorf("%s: %s is listed twice (first at %s)", where, deploy.Quoted(entry), first)
-			}
-			seen[ref.Name] = where
 			ref.Source = where
 			refs = append(refs, ref)
 		}
@@ -151,6 +149,87 @@ func readTargets(env func(string) string) ([]TargetRef, error) {
 		}
 	}
 	return refs, nil
+}
+
+// resolved returns the ARN of the resource ref deploys to, whatever the
+// spelling: without a Lambda alias, and in region and account when ref is
+// a shorthand; and the alias it moves, alias unless its ARN names one.
+func resolved(ref TargetRef, region, account, alias string) (deploy.ARN, string) {
+	a := ref.ARN
+	if ref.Shorthand() {
+		a.Partition, _ = awsauth.Partition(region)
+		a.Region, a.Account = region, account
+	}
+	if a.Service == "lambda" {
+		if fn, al, err := deploy.LambdaFunction(a); err == nil {
+			a.Resource = "function:" + fn
+			if al != "" {
+				alias = al
+			}
+		}
+	}
+	return a, alias
+}
+
+// dedupe drops each target that deploys to the same resource as one
+// listed before it, warning about it, so that no resource is deployed
+// to twice at once (two task definition revisions racing). Shorthands
+// are taken to be in region and account, and are left alone when account
+// is "". Two spellings of one Lambda function that move different aliases
+// are an error: the function's code can take only one image.
+func dedupe(refs []TargetRef, region, account, alias string) ([]TargetRef, error) {
+	type first struct {
+		ref   TargetRef
+		alias string
+	}
+	seen := map[string]first{}
+	var out []TargetRef
+	for _, ref := range refs {
+		if ref.Shorthand() && account == "" {
+			out = append(out, ref)
+			continue
+		}
+		a, moves := resolved(ref, region, account, alias)
+		f, dup := seen[a.String()]
+		switch {
+		case !dup:
+			seen[a.String()] = first{ref, moves}
+			out = append(out, ref)
+		case f.alias != moves:
+			return nil, fmt.Errorf("%s (%s) and %s (%s) are the same function with different aliases, %s and %s: list it once", f.ref.Name, f.ref.Source, ref.Name, ref.Source, deploy.Quoted(f.alias), deploy.Quoted(moves))
+		default:
+			dax.Warn("%s (%s) is %s (%s) again; deploying to it once", ref.Name, ref.Source, f.ref.Name, f.ref.Source)
+		}
+	}
+	return out, nil
+}
+
+// callerAccount returns the account cfg acts in when a shorthand among
+// refs names the same resource, in cfg's region, as an ARN does (so that
+// [dedupe] can tell whether the accounts are the same too); otherwise it
+// returns "" and makes no call.
+func callerAccount(ctx context.Context, cfg aws.Config, refs []TargetRef) (string, error) {
+	named := map[string]bool{}
+	for _, ref := range refs {
+		if !ref.Shorthand() {
+			a, _ := resolved(ref, "", "", "")
+			named[a.Service+" "+a.Region+" "+a.Resource] = true
+		}
+	}
+	for _, ref := range refs {
+		a, _ := resolved(ref, cfg.Region, "", "")
+		if !ref.Shorthand() || !named[a.Service+" "+a.Region+" "+a.Resource] {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(cctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return "", fmt.Errorf("%s (%s): which account is it in: %w", ref.Name, ref.Source, err)
+		}
+		return aws.ToString(id.Account), nil
+	}
+	return "", nil
 }
 
 // targetConfigs hands out the AWS configuration for each target: the

@@ -130,6 +130,25 @@ func TestReadDeploySettings_ReadsATargetFileWithCommentsAndBlankLines(t *testing
 	}
 }
 
+func TestReadDeploySettings_ATargetSpelledTwiceIsDeployedToOnce(t *testing.T) {
+	t.Parallel()
+	got, err := ReadDeploySettings(envOf(map[string]string{
+		"DEPLOY_TARGETS":  ecsARN + ", " + lambdaARN + "\n" + ecsARN,
+		"LAMBDA_FUNCTION": strings.TrimSuffix(lambdaARN, ":live"),
+		"LAMBDA_ALIAS":    "live",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []TargetRef{
+		{ARN: mustARN(t, ecsARN), Name: ecsARN, Source: "DEPLOY_TARGETS line 1"},
+		{ARN: mustARN(t, lambdaARN), Name: lambdaARN, Source: "DEPLOY_TARGETS line 1"},
+	}
+	if diff := cmp.Diff(want, got.Targets); diff != "" {
+		t.Errorf("targets (-want +got):\n%s", diff)
+	}
+}
+
 func TestReadDeploySettings_MalformedEntryNamesTheEntryAndItsLine(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -137,6 +156,7 @@ func TestReadDeploySettings_MalformedEntryNamesTheEntryAndItsLine(t *testing.T) 
 	if err := os.WriteFile(path, []byte(ecsARN+"\n# ok so far\narn:aws:ecs:eu-west-1:1111:service/prod/web\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	fnARN := strings.TrimSuffix(lambdaARN, ":live")
 	tests := []struct{ targets, want string }{
 		{"@" + path, path + `:3: "arn:aws:ecs:eu-west-1:1111:service/prod/web": account "1111" is not a 12-digit account id`},
 		{"@" + filepath.Join(dir, "none.txt"), `DEPLOY_TARGETS="@` + filepath.Join(dir, "none.txt") + `": open ` + filepath.Join(dir, "none.txt") + `: no such file or directory`},
@@ -146,7 +166,7 @@ func TestReadDeploySettings_MalformedEntryNamesTheEntryAndItsLine(t *testing.T) 
 		{"arn:aws:ecs:eu-west-1:111122223333:service/web", `DEPLOY_TARGETS line 1: "arn:aws:ecs:eu-west-1:111122223333:service/web" is not an ECS service ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE)`},
 		{"arn:aws:lambda:eu-west-1:111122223333:function:api:7", `DEPLOY_TARGETS line 1: "arn:aws:lambda:eu-west-1:111122223333:function:api:7": qualifier "7" is not an alias (a version cannot be deployed to)`},
 		{"arn:aws-cn:lambda:eu-west-1:111122223333:function:api", `DEPLOY_TARGETS line 1: "arn:aws-cn:lambda:eu-west-1:111122223333:function:api": region eu-west-1 is in partition aws, not "aws-cn"`},
-		{ecsARN + ", " + ecsARN, `DEPLOY_TARGETS line 1: "` + ecsARN + `" is listed twice (first at DEPLOY_TARGETS line 1)`},
+		{lambdaARN + "\n" + fnARN + ":test", lambdaARN + " (DEPLOY_TARGETS line 1) and " + fnARN + `:test (DEPLOY_TARGETS line 2) are the same function with different aliases, "live" and "test": list it once`},
 		{" , \n# nothing\n", `DEPLOY_TARGETS=", \n# nothing" lists no target`},
 	}
 	for _, tt := range tests {
