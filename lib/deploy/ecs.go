@@ -171,7 +171,9 @@ func (d *ECS) Deploy(ctx context.Context, img Image) (Result, error) {
 		if res.NewRevision, err = d.register(ctx, td, i, plan.NewImage); err != nil {
 			return res, err
 		}
-		if err := d.point(ctx, res.NewRevision); err != nil {
+		err := d.point(ctx, res.NewRevision)
+		res.Sent = sent(err)
+		if err != nil {
 			return res, err
 		}
 	}

@@ -266,6 +266,7 @@ func (d *Lambda) deploy(ctx context.Context, fn *lambda.GetFunctionOutput, res R
 			})
 			return err
 		})
+		res.Sent = sent(err)
 		if err != nil {
 			return res, err
 		}
@@ -297,7 +298,9 @@ func (d *Lambda) deploy(ctx context.Context, fn *lambda.GetFunctionOutput, res R
 	if d.s.alias == "" {
 		return res, nil
 	}
-	if err := d.moveAlias(ctx, res.NewRevision); err != nil {
+	err = d.moveAlias(ctx, res.NewRevision)
+	res.Sent = res.Sent || sent(err)
+	if err != nil {
 		return res, err
 	}
 	d.progress(ctx, "alias %s -> version %s", d.s.alias, res.NewRevision)

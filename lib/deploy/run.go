@@ -69,17 +69,38 @@ type Outcome struct {
 	Took time.Duration
 }
 
-// Status is "ok", "unchanged", "rolled back" or "failed".
+// Status is "ok", "unchanged", "rolled back", "failed" or "unknown": a
+// target whose deploy failed after its change was sent (see
+// [Result.Sent]), such as one interrupted while it waited, may run the new
+// image or not; only a rollout that failed or timed out while the target
+// was watched is known to have failed.
 func (o Outcome) Status() string {
 	switch {
 	case o.Result.RolledBack:
 		return "rolled back"
+	case o.Err != nil && o.Result.Sent && !settled(o.Err):
+		return "unknown"
 	case o.Err != nil:
 		return "failed"
 	case o.Result.Unchanged:
 		return "unchanged"
 	}
 	return "ok"
+}
+
+// statusLine is [Outcome.Status], saying what "unknown" means.
+func (o Outcome) statusLine() string {
+	if st := o.Status(); st != "unknown" {
+		return st
+	}
+	return "unknown: the change may have been applied"
+}
+
+// settled reports whether err says how a rollout ended: it failed, or did
+// not finish in time, while the target was watched.
+func settled(err error) bool {
+	var te *TimeoutError
+	return errors.As(err, &te) || errors.Is(err, errRolloutFailed)
 }
 
 // RunAll deploys img to every target, at most [Concurrency] at a time, and
@@ -198,7 +219,7 @@ func (r *LineReporter) Done(o Outcome) {
 
 // doneLine says how o ended and how long it took: "TARGET: ok in 1.2s".
 func doneLine(o Outcome) string {
-	return fmt.Sprintf("%s: %s in %s", printable(o.Target), o.Status(), o.Took.Round(time.Millisecond))
+	return fmt.Sprintf("%s: %s in %s", printable(o.Target), o.statusLine(), o.Took.Round(time.Millisecond))
 }
 
 // WriteTable writes one row per outcome to w, in columns: target, old
@@ -212,7 +233,7 @@ func WriteTable(w io.Writer, outcomes []Outcome) error {
 		if r.NewRevision != "" && r.NewRevision != r.Revision {
 			rev = orDash(rev) + " -> " + ShortRevision(r.NewRevision)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(o.Target), orDash(r.OldImage), orDash(r.NewImage), orDash(rev), o.Status())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(o.Target), orDash(r.OldImage), orDash(r.NewImage), orDash(rev), o.statusLine())
 	}
 	return tw.Flush()
 }

@@ -1,0 +1,69 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRunAll_AnInterruptedWaitAfterTheUpdateIsUnknownNotFailed(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f := newFakeECS("prod", "web", webTaskDefinition(), nil)
+	f.describe = func(s *types.Service) {
+		neverStable(s)
+		if len(f.updates) > 0 { // the update reached ECS; now the run is interrupted
+			cancel()
+		}
+	}
+	d, _ := newTestECS(t, f)
+	outcomes, err := RunAll(ctx, []Target{d}, mustImage(t, repo+"@"+digestB))
+	if err == nil || len(f.updates) != 1 {
+		t.Fatalf("error %v, updates %v; want an interrupted deploy after one update", err, f.updates)
+	}
+	if diff := cmp.Diff("unknown", outcomes[0].Status()); diff != "" {
+		t.Errorf("status (-want +got):\n%s", diff)
+	}
+	var b bytes.Buffer
+	if err := WriteTable(&b, outcomes); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(b.String()), "unknown: the change may have been applied") {
+		t.Errorf("table:\n%s\nwant the row to say the change may have been applied", b.String())
+	}
+}
+
+func TestRunAll_ATimedOutOrRefusedUpdateIsFailed(t *testing.T) {
+	t.Parallel()
+	slow := newFakeECS("prod", "web", webTaskDefinition(), nil)
+	slow.describe = neverStable
+	d1, _ := newTestECS(t, slow, WithTimeout(30*time.Millisecond))
+	refused := &refusingECS{newFakeECS("prod", "api", webTaskDefinition(), nil)}
+	d2, err := NewECS(refused, "prod", "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes, _ := RunAll(context.Background(), []Target{d1, d2}, mustImage(t, repo+"@"+digestB))
+	got := []string{outcomes[0].Status(), outcomes[1].Status()}
+	if !strings.Contains(outcomes[1].Err.Error(), "update service") {
+		t.Errorf("error %v, want UpdateService's", outcomes[1].Err)
+	}
+	if diff := cmp.Diff([]string{"failed", "failed"}, got); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+}
+
+// refusingECS is a fakeECS whose UpdateService AWS refuses.
+type refusingECS struct{ *fakeECS }
+
+func (refusingECS) UpdateService(context.Context, *ecs.UpdateServiceInput, ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error) {
+	return nil, &types.AccessDeniedException{Message: aws.String("not allowed")}
+}
