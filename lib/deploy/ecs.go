@@ -200,10 +200,7 @@ func (d *ECS) Rollback(ctx context.Context, res Result) error {
 	if res.Revision == "" {
 		return fmt.Errorf("%s: rollback: no earlier task definition recorded", d)
 	}
-	if err := d.point(ctx, res.Revision); err != nil {
-		return fmt.Errorf("rollback failed: %w", err)
-	}
-	return nil
+	return rollbackError(d.point(ctx, res.Revision))
 }
 
 func (d *ECS) progress(ctx context.Context, format string, args ...any) {
@@ -215,7 +212,7 @@ func (d *ECS) progress(ctx context.Context, format string, args ...any) {
 func (d *ECS) register(ctx context.Context, td *ecs.DescribeTaskDefinitionOutput, i int, image string) (string, error) {
 	in := registration(td.TaskDefinition, td.Tags)
 	in.ContainerDefinitions[i].Image = aws.String(image)
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	reg, err := d.client.RegisterTaskDefinition(cctx, in)
 	if err != nil {
@@ -228,7 +225,7 @@ func (d *ECS) register(ctx context.Context, td *ecs.DescribeTaskDefinitionOutput
 
 // current reads the service and the task definition it runs, with tags.
 func (d *ECS) current(ctx context.Context) (types.Service, *ecs.DescribeTaskDefinitionOutput, error) {
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	out, err := d.client.DescribeServices(cctx, &ecs.DescribeServicesInput{
 		Cluster:  aws.String(d.cluster),
@@ -340,7 +337,7 @@ func registration(td *types.TaskDefinition, tags []types.Tag) *ecs.RegisterTaskD
 
 // point makes the service run taskDefinition.
 func (d *ECS) point(ctx context.Context, taskDefinition string) error {
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	_, err := d.client.UpdateService(cctx, &ecs.UpdateServiceInput{
 		Cluster:        aws.String(d.cluster),

@@ -94,3 +94,18 @@ func sent(err error) bool {
 	var refused smithy.APIError
 	return err == nil || !errors.As(err, &refused)
 }
+
+// errRollbackUnknown marks a rollback whose update call was cut off
+// before AWS answered, so that nobody knows which revision runs.
+var errRollbackUnknown = errors.New("the rollback may or may not have been applied")
+
+// rollbackError explains err, returned by a rollback's update call.
+func rollbackError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case sent(err):
+		return fmt.Errorf("rollback failed: %w (%w)", err, errRollbackUnknown)
+	}
+	return fmt.Errorf("rollback failed: %w", err)
+}

@@ -149,7 +149,7 @@ func (d *Lambda) Status(ctx context.Context) (Status, error) {
 	}
 	st.Revision = version
 	st.Detail = "alias " + d.s.alias + " -> version " + version + "; " + st.Detail
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	vfn, err := d.client.GetFunction(cctx, &lambda.GetFunctionInput{FunctionName: aws.String(d.function), Qualifier: aws.String(d.s.alias)})
 	if err != nil {
@@ -164,7 +164,7 @@ func (d *Lambda) Status(ctx context.Context) (Status, error) {
 // aliasVersion returns the version the alias points at, or "" when the
 // alias does not exist.
 func (d *Lambda) aliasVersion(ctx context.Context) (string, error) {
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	alias, err := d.client.GetAlias(cctx, &lambda.GetAliasInput{FunctionName: aws.String(d.function), Name: aws.String(d.s.alias)})
 	var missing *types.ResourceNotFoundException
@@ -313,10 +313,7 @@ func (d *Lambda) Rollback(ctx context.Context, res Result) error {
 	if d.s.alias == "" || res.Revision == "" {
 		return fmt.Errorf("%s: rollback: no alias, or no earlier version recorded", d)
 	}
-	if err := d.moveAlias(ctx, res.Revision); err != nil {
-		return fmt.Errorf("rollback failed: %w", err)
-	}
-	return nil
+	return rollbackError(d.moveAlias(ctx, res.Revision))
 }
 
 // region is the function's region for messages.
@@ -333,7 +330,7 @@ func (d *Lambda) progress(ctx context.Context, format string, args ...any) {
 
 // current reads the function and checks that it runs an image.
 func (d *Lambda) current(ctx context.Context) (*lambda.GetFunctionOutput, error) {
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	fn, err := d.client.GetFunction(cctx, &lambda.GetFunctionInput{FunctionName: aws.String(d.function)})
 	var missing *types.ResourceNotFoundException
@@ -382,7 +379,7 @@ func (d *Lambda) plan(ctx context.Context, fn *lambda.GetFunctionOutput, img Ima
 func (d *Lambda) retryConflict(ctx context.Context, what string, fn func(context.Context) error) error {
 	pause := d.s.backoff
 	for try := 1; ; try++ {
-		cctx, cancel := context.WithTimeout(ctx, callTimeout)
+		cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 		err := fn(cctx)
 		cancel()
 		var conflict *types.ResourceConflictException
@@ -451,7 +448,7 @@ func (d *Lambda) wait(ctx context.Context) (*lambda.GetFunctionOutput, error) {
 // moveAlias points the alias at version, creating the alias when it does
 // not exist yet.
 func (d *Lambda) moveAlias(ctx context.Context, version string) error {
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	_, err := d.client.UpdateAlias(cctx, &lambda.UpdateAliasInput{
 		FunctionName:    aws.String(d.function),

@@ -67,3 +67,72 @@ type refusingECS struct{ *fakeECS }
 func (refusingECS) UpdateService(context.Context, *ecs.UpdateServiceInput, ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error) {
 	return nil, &types.AccessDeniedException{Message: aws.String("not allowed")}
 }
+
+// frozenECS is a fakeECS whose calls named in frozen hang until their
+// context ends, as an API that stopped answering does.
+type frozenECS struct {
+	*fakeECS
+	frozen func(call string) bool
+}
+
+func (f *frozenECS) freeze(ctx context.Context, call string) error {
+	if !f.frozen(call) {
+		return nil
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (f *frozenECS) DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, o ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error) {
+	if err := f.freeze(ctx, "DescribeServices"); err != nil {
+		return nil, err
+	}
+	return f.fakeECS.DescribeServices(ctx, in, o...)
+}
+
+func (f *frozenECS) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, o ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error) {
+	if err := f.freeze(ctx, "UpdateService"); err != nil {
+		return nil, err
+	}
+	return f.fakeECS.UpdateService(ctx, in, o...)
+}
+
+func TestECSDeploy_TheTimeoutBoundsEachCallOfAFrozenAPI(t *testing.T) {
+	t.Parallel()
+	f := &frozenECS{fakeECS: newFakeECS("prod", "web", webTaskDefinition(), nil), frozen: func(string) bool { return true }}
+	d, err := NewECS(f, "prod", "web", WithTimeout(500*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	outcomes, _ := RunAll(context.Background(), []Target{d}, mustImage(t, repo+"@"+digestB))
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("a frozen DescribeServices held the deploy %s; want at most a fifth of the 500ms timeout", took)
+	}
+	if got := outcomes[0].Status(); got != "failed" {
+		t.Errorf("status %s, want failed: nothing was sent", got)
+	}
+}
+
+func TestECSDeploy_ARollbackCutOffByAFrozenAPILeavesTheTargetUnknown(t *testing.T) {
+	t.Parallel()
+	fake := newFakeECS("prod", "web", webTaskDefinition(), nil)
+	fake.describe = neverStable
+	f := &frozenECS{fakeECS: fake, frozen: func(call string) bool {
+		fake.mu.Lock()
+		defer fake.mu.Unlock()
+		return call == "UpdateService" && len(fake.updates) == 1 // the rollback's
+	}}
+	d, err := NewECS(f, "prod", "web", WithTimeout(200*time.Millisecond), WithRollback(true), WithPollInterval(time.Millisecond, 5*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	outcomes, _ := RunAll(context.Background(), []Target{d}, mustImage(t, repo+"@"+digestB))
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("a frozen rollback held the deploy %s", took)
+	}
+	if got := outcomes[0].Status(); got != "unknown" {
+		t.Errorf("status %s (%v), want unknown: the rollback may or may not have reached ECS", got, outcomes[0].Err)
+	}
+}

@@ -72,13 +72,14 @@ type Outcome struct {
 // Status is "ok", "unchanged", "rolled back", "failed" or "unknown": a
 // target whose deploy failed after its change was sent (see
 // [Result.Sent]), such as one interrupted while it waited, may run the new
-// image or not; only a rollout that failed or timed out while the target
-// was watched is known to have failed.
+// image or not, and so may one whose rollback was cut off; only a rollout
+// that failed or timed out while the target was watched, and was not
+// rolled back, is known to have failed.
 func (o Outcome) Status() string {
 	switch {
 	case o.Result.RolledBack:
 		return "rolled back"
-	case o.Err != nil && o.Result.Sent && !settled(o.Err):
+	case o.Err != nil && o.Result.Sent && (!settled(o.Err) || errors.Is(o.Err, errRollbackUnknown)):
 		return "unknown"
 	case o.Err != nil:
 		return "failed"

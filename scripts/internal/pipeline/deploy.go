@@ -42,7 +42,8 @@ type DeploySettings struct {
 	// Concurrency is DEPLOY_CONCURRENCY: how many targets are deployed at
 	// once; default [deploy.DefaultConcurrency].
 	Concurrency int
-	// Timeout is DEPLOY_TIMEOUT: how long each rollout may take.
+	// Timeout is DEPLOY_TIMEOUT: how long each rollout may take; each API
+	// call may take a fifth of it (see [deploy.WithTimeout]).
 	Timeout time.Duration
 	// DryRun is DRY_RUN=1: print the plan and change nothing.
 	DryRun bool
@@ -84,7 +85,9 @@ func (s DeploySettings) hasKind(kind string) bool {
 //   - DEPLOY_ROLE: a role name, assumed in each ARN target's account.
 //   - DEPLOY_IMAGE: HOST/REPO@sha256:... or HOST/REPO:TAG to promote.
 //   - DEPLOY_CONCURRENCY: targets at once; default 8.
-//   - DEPLOY_TIMEOUT: a duration such as 90s or 15m, or seconds; default 10m.
+//   - DEPLOY_TIMEOUT: a duration such as 90s or 15m, or seconds; default
+//     10m. It bounds each rollout's wait, and each API call (with its
+//     retries) to a fifth of it, at most a minute.
 //   - DRY_RUN, DEPLOY_ROLLBACK, DEPLOY_CONFIRM: 1 or 0; default 0.
 func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
