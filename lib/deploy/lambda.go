@@ -30,6 +30,8 @@ type Lambda struct {
 	client   LambdaAPI
 	function string
 	s        lambdaSettings
+
+	planned fresh[lambdaRead] // read by Plan, for the Deploy that follows
 }
 
 // NewLambda returns a target for function (a name, or an unqualified
@@ -191,15 +193,51 @@ func (d *Lambda) Plan(ctx context.Context, img Image) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	return d.plan(ctx, fn, img)
+	p, err := d.plan(ctx, fn, img)
+	if err == nil {
+		d.planned.keep(lambdaRead{fn, p})
+	}
+	return p, err
+}
+
+// lambdaRead is what [Lambda.Plan] read and planned, for the
+// [Lambda.Deploy] that follows.
+type lambdaRead struct {
+	fn   *lambda.GetFunctionOutput
+	plan Plan
+}
+
+// read returns the function as it is, and the plan for img, reusing what
+// the last Plan read when it planned the same image moments ago.
+func (d *Lambda) read(ctx context.Context, img Image) (*lambda.GetFunctionOutput, Plan, error) {
+	if r, ok := d.planned.take(); ok && r.plan.NewImage == d.inRegion(img).String() {
+		return r.fn, r.plan, nil
+	}
+	img, err := d.regional(ctx, img)
+	if err != nil {
+		return nil, Plan{}, err
+	}
+	fn, err := d.current(ctx)
+	if err != nil {
+		return nil, Plan{}, err
+	}
+	p, err := d.plan(ctx, fn, img)
+	return fn, p, err
+}
+
+// inRegion returns img as the function's region serves it (see
+// [WithRegion]).
+func (d *Lambda) inRegion(img Image) Image {
+	if d.s.region != "" {
+		return ForRegion(img, d.s.region)
+	}
+	return img
 }
 
 // regional returns img as the function's region serves it (see
 // [WithRegion]), checking that it is there (see [WithImageCheck]).
 func (d *Lambda) regional(ctx context.Context, img Image) (Image, error) {
-	if d.s.region != "" {
-		img = ForRegion(img, d.s.region)
-	}
+	img = d.inRegion(img)
 	if d.s.check == nil || !img.Pinned() {
 		return img, nil
 	}
@@ -226,15 +264,7 @@ func (d *Lambda) Deploy(ctx context.Context, img Image) (Result, error) {
 	if err := img.check(); err != nil {
 		return Result{}, fmt.Errorf("%s: %w", d, err)
 	}
-	img, err := d.regional(ctx, img)
-	if err != nil {
-		return Result{}, err
-	}
-	fn, err := d.current(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	plan, err := d.plan(ctx, fn, img)
+	fn, plan, err := d.read(ctx, img)
 	res := Result{Plan: plan}
 	if err != nil {
 		return res, err

@@ -127,12 +127,16 @@ func RunAll(ctx context.Context, targets []Target, img Image, opts ...RunOption)
 }
 
 // PlanAll plans img for every target as [RunAll] would deploy it, at most
-// [Concurrency] at a time, changing nothing. It returns the plans in the
+// [Concurrency] at a time, changing nothing. ECS services of one cluster
+// are read together, ten a call; a target's Deploy that follows soon
+// after deploys what its plan read, without reading it again. It returns the plans in the
 // order of targets (a failed one holds only its target's name) and an
 // error joining every target's error, each naming its target.
 func PlanAll(ctx context.Context, targets []Target, img Image, opts ...RunOption) ([]Plan, error) {
+	s := newRunSettings(opts)
+	readBatches(ctx, s, targets)
 	plans := make([]Plan, len(targets))
-	err := each(ctx, newRunSettings(opts), targets, func(ctx context.Context, i int, t Target) error {
+	err := each(ctx, s, targets, func(ctx context.Context, i int, t Target) error {
 		p, err := t.Plan(ctx, img)
 		p.Target = t.String()
 		plans[i] = p
@@ -145,8 +149,10 @@ func PlanAll(ctx context.Context, targets []Target, img Image, opts ...RunOption
 // time, in the order of targets, with an error joining every target's
 // error, each naming its target.
 func StatusAll(ctx context.Context, targets []Target, opts ...RunOption) ([]Status, error) {
+	s := newRunSettings(opts)
+	readBatches(ctx, s, targets)
 	sts := make([]Status, len(targets))
-	err := each(ctx, newRunSettings(opts), targets, func(ctx context.Context, i int, t Target) error {
+	err := each(ctx, s, targets, func(ctx context.Context, i int, t Target) error {
 		st, err := t.Status(ctx)
 		st.Target = t.String()
 		sts[i] = st

@@ -77,7 +77,7 @@ var deployVars = []string{
 
 // runStep runs step in a helper process with the sandbox's settings and
 // env, and returns its standard output and error and whether it failed.
-func runStep(t *testing.T, st *sandbox.State, step string, env map[string]string) (string, string, error) {
+func runStep(t testing.TB, st *sandbox.State, step string, env map[string]string) (string, string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

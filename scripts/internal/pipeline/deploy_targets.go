@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/godax/godax/lib/awsauth"
@@ -234,25 +235,30 @@ func callerAccount(ctx context.Context, cfg aws.Config, refs []TargetRef) (strin
 
 // targetConfigs hands out the AWS configuration for each target: the
 // caller's for a shorthand; for an ARN, the caller's in the ARN's region,
-// or, with DEPLOY_ROLE, that role in the ARN's account and region, each
-// made once.
+// or, with DEPLOY_ROLE, that role in the ARN's account and region. Each
+// is made once per account and region, and a role is assumed once per
+// account: its credentials serve every region. Unless AWS_RETRY_MODE
+// says otherwise, the SDK retries in its adaptive mode, which slows down
+// when AWS throttles a large fleet.
 type targetConfigs struct {
 	base    aws.Config
 	profile string
 	role    string
-	mu      sync.Mutex
-	byKey   map[string]aws.Config
+
+	mu        sync.Mutex
+	byKey     map[string]aws.Config // account/region -> config
+	byAccount map[string]aws.Config // account -> the first config, whose credentials (the role's session) all share
 }
 
 // config returns the configuration that reaches ref.
 func (c *targetConfigs) config(ctx context.Context, ref TargetRef) (aws.Config, error) {
 	if ref.Shorthand() {
-		return c.base, nil
+		return adaptive(c.base.Copy()), nil
 	}
 	if c.role == "" {
 		cfg := c.base.Copy()
 		cfg.Region = ref.ARN.Region
-		return cfg, nil
+		return adaptive(cfg), nil
 	}
 	key := ref.ARN.Account + "/" + ref.ARN.Region
 	c.mu.Lock()
@@ -260,19 +266,40 @@ func (c *targetConfigs) config(ctx context.Context, ref TargetRef) (aws.Config, 
 	if cfg, ok := c.byKey[key]; ok {
 		return cfg, nil
 	}
-	cfg, err := awsauth.Load(ctx, awsauth.Options{
-		Region:  ref.ARN.Region,
-		Profile: c.profile,
-		Role:    &awsauth.Role{Account: ref.ARN.Account, Name: c.role},
-	})
-	if err != nil {
-		return aws.Config{}, fmt.Errorf("%s: DEPLOY_ROLE %s: %w", ref.Name, c.role, err)
+	cfg, ok := c.byAccount[ref.ARN.Account]
+	if ok {
+		cfg = cfg.Copy()
+		cfg.Region = ref.ARN.Region
+	} else {
+		var err error
+		cfg, err = awsauth.Load(ctx, awsauth.Options{
+			Region:  ref.ARN.Region,
+			Profile: c.profile,
+			Role:    &awsauth.Role{Account: ref.ARN.Account, Name: c.role},
+		})
+		if err != nil {
+			return aws.Config{}, fmt.Errorf("%s: DEPLOY_ROLE %s: %w", ref.Name, c.role, err)
+		}
+		cfg = adaptive(cfg)
+		if c.byAccount == nil {
+			c.byAccount = map[string]aws.Config{}
+		}
+		c.byAccount[ref.ARN.Account] = cfg
 	}
 	if c.byKey == nil {
 		c.byKey = map[string]aws.Config{}
 	}
 	c.byKey[key] = cfg
 	return cfg, nil
+}
+
+// adaptive returns cfg retrying in the SDK's adaptive mode, unless its
+// retry mode was chosen (AWS_RETRY_MODE, or the profile's retry_mode).
+func adaptive(cfg aws.Config) aws.Config {
+	if cfg.RetryMode == "" && cfg.Retryer == nil {
+		cfg.Retryer = func() aws.Retryer { return retry.NewAdaptiveMode() }
+	}
+	return cfg
 }
 
 // buildTargets makes a target of each of s.Targets, reaching each through
