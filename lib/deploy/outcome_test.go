@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -135,4 +137,55 @@ func TestECSDeploy_ARollbackCutOffByAFrozenAPILeavesTheTargetUnknown(t *testing.
 	if got := outcomes[0].Status(); got != "unknown" {
 		t.Errorf("status %s (%v), want unknown: the rollback may or may not have reached ECS", got, outcomes[0].Err)
 	}
+}
+
+func TestRunAll_ALambdaInterruptedAfterItsCodeUpdateIsUnknown(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f := newFakeLambda("api", repo+"@"+digestA)
+	f.statuses = []lambdatypes.LastUpdateStatus{lambdatypes.LastUpdateStatusInProgress}
+	f.onUpdate = cancel // the update reached Lambda; now the run is interrupted
+	d, _ := newTestLambda(t, f)
+	outcomes, err := RunAll(ctx, []Target{d}, mustImage(t, repo+"@"+digestB))
+	if err == nil || f.updateCalls != 1 {
+		t.Fatalf("error %v, %d updates; want an interrupted deploy after one update", err, f.updateCalls)
+	}
+	if got := outcomes[0].Status(); got != "unknown" {
+		t.Errorf("status %s, want unknown", got)
+	}
+}
+
+func TestLambdaDeploy_AfterItsPlanReadsTheFunctionOnlyToWait(t *testing.T) {
+	t.Parallel()
+	f := newFakeLambda("api", repo+"@"+digestA)
+	var reads int
+	counting := &countingLambda{fakeLambda: f, reads: &reads}
+	d, err := NewLambda(counting, "api", WithPollInterval(time.Millisecond, 2*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := mustImage(t, repo+"@"+digestB)
+	if _, err := PlanAll(context.Background(), []Target{d}, img); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RunAll(context.Background(), []Target{d}, img); err != nil {
+		t.Fatal(err)
+	}
+	if reads != 2 { // the plan's, and the wait's one poll
+		t.Errorf("%d GetFunction calls, want 2", reads)
+	}
+}
+
+// countingLambda is a fakeLambda counting its GetFunction calls.
+type countingLambda struct {
+	*fakeLambda
+	reads *int
+}
+
+func (c *countingLambda) GetFunction(ctx context.Context, in *lambda.GetFunctionInput, o ...func(*lambda.Options)) (*lambda.GetFunctionOutput, error) {
+	c.mu.Lock()
+	*c.reads++
+	c.mu.Unlock()
+	return c.fakeLambda.GetFunction(ctx, in, o...)
 }
