@@ -26,19 +26,21 @@ type ARN struct {
 func ParseARN(s string) (ARN, error) {
 	parts := strings.SplitN(s, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" {
-		return ARN{}, fmt.Errorf("%q is not an ARN (want arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)", s)
+		return ARN{}, fmt.Errorf("%s is not an ARN (want arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)", Quoted(s))
 	}
 	a := ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}
 	partition, ok := awsauth.Partition(a.Region)
 	switch {
+	case len(s) > maxARNLength:
+		return ARN{}, fmt.Errorf("%s is longer than %d characters, the longest ARN", Quoted(s), maxARNLength)
 	case a.Service == "" || a.Resource == "":
-		return ARN{}, fmt.Errorf("%q is not an ARN: the service or the resource is empty", s)
+		return ARN{}, fmt.Errorf("%s is not an ARN: the service or the resource is empty", Quoted(s))
 	case !ok:
-		return ARN{}, fmt.Errorf("%q: %q is not a known AWS region", s, a.Region)
+		return ARN{}, fmt.Errorf("%s: %s is not a known AWS region", Quoted(s), Quoted(a.Region))
 	case partition != a.Partition:
-		return ARN{}, fmt.Errorf("%q: region %s is in partition %s, not %s", s, a.Region, partition, a.Partition)
+		return ARN{}, fmt.Errorf("%s: region %s is in partition %s, not %s", Quoted(s), a.Region, partition, Quoted(a.Partition))
 	case !awsauth.ValidAccount(a.Account):
-		return ARN{}, fmt.Errorf("%q: account %q is not a 12-digit account id", s, a.Account)
+		return ARN{}, fmt.Errorf("%s: account %s is not a 12-digit account id", Quoted(s), Quoted(a.Account))
 	}
 	return a, nil
 }

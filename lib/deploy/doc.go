@@ -45,6 +45,14 @@
 //
 // # Error handling
 //
+// Names are checked by AWS's rules before any call ([ValidateECSName],
+// [ValidateFunctionName], [ValidateAlias], [ParseARN], [ParseImage]), and
+// printed quoted ([Quoted]) where they could hold a control character.
+// Each API call outside a wait takes at most a fifth of [WithTimeout]. A
+// target whose deploy fails after its change was sent, such as one
+// interrupted while it waits, reports "unknown" ([Outcome.Status]): the
+// change may have been applied.
+//
 // Errors name the target. A missing cluster, service or function is a
 // [*NotFoundError]; a rollout that does not finish in time is a
 // [*TimeoutError] (and matches [context.DeadlineExceeded] with [errors.Is]).

@@ -30,18 +30,26 @@ type ECS struct {
 	client  ECSAPI
 	cluster string
 	service string
+	arn     ARN // the ARN it was made from, if any
 	s       ecsSettings
+
+	batched fresh[types.Service] // read by readBatch, for the next read
+	planned fresh[ecsRead]       // read by Plan, for the Deploy that follows
 }
 
 // NewECS returns a target for service in cluster, talking to ECS through
 // client. It takes every [Option] and [WithContainer]; it fails when
-// cluster or service is empty or an option is invalid.
+// cluster or service is not a valid ECS name (see [ValidateECSName]) or
+// an option is invalid.
 func NewECS(client ECSAPI, cluster, service string, opts ...ECSOption) (*ECS, error) {
 	if client == nil {
 		return nil, errors.New("ecs deploy: client is nil")
 	}
 	if cluster == "" || service == "" {
-		return nil, fmt.Errorf("ecs deploy: cluster %q and service %q must both be set", cluster, service)
+		return nil, fmt.Errorf("ecs deploy: cluster %s and service %s must both be set", Quoted(cluster), Quoted(service))
+	}
+	if err := errors.Join(ValidateECSName("ecs cluster", cluster), ValidateECSName("ecs service", service)); err != nil {
+		return nil, fmt.Errorf("ecs deploy: %w", err)
 	}
 	s := ecsSettings{settings: baseSettings(6*time.Second, 30*time.Second)}
 	for _, opt := range opts {
@@ -56,12 +64,18 @@ func NewECS(client ECSAPI, cluster, service string, opts ...ECSOption) (*ECS, er
 }
 
 // ECSService returns the cluster and service an ECS service ARN,
-// arn:PARTITION:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE, names. It
-// does no network work.
+// arn:PARTITION:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE, names,
+// checking both names (see [ValidateECSName]). It does no network work.
 func ECSService(a ARN) (cluster, service string, err error) {
 	parts := strings.Split(a.Resource, "/")
 	if a.Service != "ecs" || len(parts) != 3 || parts[0] != "service" || parts[1] == "" || parts[2] == "" {
-		return "", "", fmt.Errorf("%q is not an ECS service ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE)", a.String())
+		return "", "", fmt.Errorf("%s is not an ECS service ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE)", Quoted(a.String()))
+	}
+	if err := ValidateECSName("cluster", parts[1]); err != nil {
+		return "", "", fmt.Errorf("%s: %w", Quoted(a.String()), err)
+	}
+	if err := ValidateECSName("service", parts[2]); err != nil {
+		return "", "", fmt.Errorf("%s: %w", Quoted(a.String()), err)
 	}
 	return parts[1], parts[2], nil
 }
@@ -74,7 +88,12 @@ func NewECSFromARN(client ECSAPI, a ARN, opts ...ECSOption) (*ECS, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewECS(client, cluster, service, append([]ECSOption{WithName(a.String())}, opts...)...)
+	d, err := NewECS(client, cluster, service, append([]ECSOption{WithName(a.String())}, opts...)...)
+	if err != nil {
+		return nil, err
+	}
+	d.arn = a
+	return d, nil
 }
 
 // String names the service: its ARN when made from one, else "ecs service
@@ -126,12 +145,21 @@ func (d *ECS) Plan(ctx context.Context, img Image) (Plan, error) {
 	if err := img.checkNamed(); err != nil {
 		return Plan{}, fmt.Errorf("%s: %w", d, err)
 	}
-	_, td, err := d.current(ctx)
+	svc, td, err := d.current(ctx)
 	if err != nil {
 		return Plan{}, err
 	}
 	plan, _, err := d.plan(td.TaskDefinition, img)
+	if err == nil {
+		d.planned.keep(ecsRead{svc, td})
+	}
 	return plan, err
+}
+
+// ecsRead is what [ECS.Plan] read, for the [ECS.Deploy] that follows.
+type ecsRead struct {
+	svc types.Service
+	td  *ecs.DescribeTaskDefinitionOutput
 }
 
 // Deploy rolls img out to the service: it registers a copy of the
@@ -145,10 +173,15 @@ func (d *ECS) Deploy(ctx context.Context, img Image) (Result, error) {
 	if err := img.check(); err != nil {
 		return Result{}, fmt.Errorf("%s: %w", d, err)
 	}
-	svc, td, err := d.current(ctx)
-	if err != nil {
-		return Result{}, err
+	read, ok := d.planned.take()
+	if !ok {
+		svc, td, err := d.current(ctx)
+		if err != nil {
+			return Result{}, err
+		}
+		read = ecsRead{svc, td}
 	}
+	svc, td := read.svc, read.td
 	plan, i, err := d.plan(td.TaskDefinition, img)
 	res := Result{Plan: plan}
 	if err != nil {
@@ -161,7 +194,9 @@ func (d *ECS) Deploy(ctx context.Context, img Image) (Result, error) {
 		if res.NewRevision, err = d.register(ctx, td, i, plan.NewImage); err != nil {
 			return res, err
 		}
-		if err := d.point(ctx, res.NewRevision); err != nil {
+		err := d.point(ctx, res.NewRevision)
+		res.Sent = sent(err)
+		if err != nil {
 			return res, err
 		}
 	}
@@ -188,10 +223,7 @@ func (d *ECS) Rollback(ctx context.Context, res Result) error {
 	if res.Revision == "" {
 		return fmt.Errorf("%s: rollback: no earlier task definition recorded", d)
 	}
-	if err := d.point(ctx, res.Revision); err != nil {
-		return fmt.Errorf("rollback failed: %w", err)
-	}
-	return nil
+	return rollbackError(d.point(ctx, res.Revision))
 }
 
 func (d *ECS) progress(ctx context.Context, format string, args ...any) {
@@ -203,7 +235,7 @@ func (d *ECS) progress(ctx context.Context, format string, args ...any) {
 func (d *ECS) register(ctx context.Context, td *ecs.DescribeTaskDefinitionOutput, i int, image string) (string, error) {
 	in := registration(td.TaskDefinition, td.Tags)
 	in.ContainerDefinitions[i].Image = aws.String(image)
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	reg, err := d.client.RegisterTaskDefinition(cctx, in)
 	if err != nil {
@@ -214,26 +246,18 @@ func (d *ECS) register(ctx context.Context, td *ecs.DescribeTaskDefinitionOutput
 	return arn, nil
 }
 
-// current reads the service and the task definition it runs, with tags.
+// current reads the service (unless a batch read it moments ago, see
+// [ECS.readBatch]) and the task definition it runs, with tags.
 func (d *ECS) current(ctx context.Context) (types.Service, *ecs.DescribeTaskDefinitionOutput, error) {
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	svc, ok := d.batched.take()
+	if !ok {
+		var err error
+		if svc, err = d.describe(ctx); err != nil {
+			return types.Service{}, nil, err
+		}
+	}
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
-	out, err := d.client.DescribeServices(cctx, &ecs.DescribeServicesInput{
-		Cluster:  aws.String(d.cluster),
-		Services: []string{d.service},
-	})
-	var missing *types.ClusterNotFoundException
-	if errors.As(err, &missing) {
-		return types.Service{}, nil, &NotFoundError{Kind: "ecs cluster", Name: d.cluster, Err: err}
-	}
-	if err != nil {
-		return types.Service{}, nil, fmt.Errorf("%s: describe service: %w", d.String(), err)
-	}
-	i := slices.IndexFunc(out.Services, func(s types.Service) bool { return aws.ToString(s.Status) != "INACTIVE" })
-	if i < 0 {
-		return types.Service{}, nil, &NotFoundError{Kind: "ecs service", Name: d.cluster + "/" + d.service}
-	}
-	svc := out.Services[i]
 	td, err := d.client.DescribeTaskDefinition(cctx, &ecs.DescribeTaskDefinitionInput{
 		TaskDefinition: svc.TaskDefinition,
 		Include:        []types.TaskDefinitionField{types.TaskDefinitionFieldTags},
@@ -245,6 +269,68 @@ func (d *ECS) current(ctx context.Context) (types.Service, *ecs.DescribeTaskDefi
 		return types.Service{}, nil, fmt.Errorf("%s: describe task definition %s: empty answer", d.String(), aws.ToString(svc.TaskDefinition))
 	}
 	return svc, td, nil
+}
+
+// describe reads the service alone.
+func (d *ECS) describe(ctx context.Context) (types.Service, error) {
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
+	defer cancel()
+	out, err := d.client.DescribeServices(cctx, &ecs.DescribeServicesInput{
+		Cluster:  aws.String(d.cluster),
+		Services: []string{d.service},
+	})
+	var missing *types.ClusterNotFoundException
+	if errors.As(err, &missing) {
+		return types.Service{}, &NotFoundError{Kind: "ecs cluster", Name: d.cluster, Err: err}
+	}
+	if err != nil {
+		return types.Service{}, fmt.Errorf("%s: describe service: %w", d.String(), err)
+	}
+	i := slices.IndexFunc(out.Services, func(s types.Service) bool { return aws.ToString(s.Status) != "INACTIVE" })
+	if i < 0 {
+		return types.Service{}, &NotFoundError{Kind: "ecs service", Name: d.cluster + "/" + d.service}
+	}
+	return out.Services[i], nil
+}
+
+// describeBatch is how many services one DescribeServices call reads.
+const describeBatch = 10
+
+// batchKey groups the targets [ECS.readBatch] reads together: the
+// services of one cluster, in one account and region (or through one
+// client).
+func (d *ECS) batchKey() string {
+	if d.arn.Account != "" {
+		return "ecs " + d.arn.Account + " " + d.arn.Region + " " + d.cluster
+	}
+	return fmt.Sprintf("ecs %p %s", d.client, d.cluster)
+}
+
+// readBatch reads the services of group (targets with d's batch key),
+// ten a call, and keeps each one's for its next read. A service the
+// answer lacks, or a call that fails, is left for the target to read
+// alone, which names what is wrong.
+func (d *ECS) readBatch(ctx context.Context, group []Target) {
+	byName := map[string]*ECS{}
+	for _, t := range group {
+		if e, ok := t.(*ECS); ok {
+			byName[e.service] = e
+		}
+	}
+	names := slices.Sorted(maps.Keys(byName))
+	for chunk := range slices.Chunk(names, describeBatch) {
+		cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
+		out, err := d.client.DescribeServices(cctx, &ecs.DescribeServicesInput{Cluster: aws.String(d.cluster), Services: chunk})
+		cancel()
+		if err != nil {
+			continue
+		}
+		for _, svc := range out.Services {
+			if e, ok := byName[aws.ToString(svc.ServiceName)]; ok && aws.ToString(svc.Status) != "INACTIVE" {
+				e.batched.keep(svc)
+			}
+		}
+	}
 }
 
 // plan picks the container to update in td and describes the change.
@@ -328,7 +414,7 @@ func registration(td *types.TaskDefinition, tags []types.Tag) *ecs.RegisterTaskD
 
 // point makes the service run taskDefinition.
 func (d *ECS) point(ctx context.Context, taskDefinition string) error {
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	_, err := d.client.UpdateService(cctx, &ecs.UpdateServiceInput{
 		Cluster:        aws.String(d.cluster),

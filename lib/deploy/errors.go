@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/aws/smithy-go"
 )
 
 // ErrNoContainer reports that a task definition has no container to update:
@@ -50,7 +52,8 @@ func (e *TimeoutError) Error() string {
 // Is reports whether target is [context.DeadlineExceeded].
 func (e *TimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
 
-// errRolloutFailed marks a waiter that stopped because the rollout failed.
+// errRolloutFailed marks a waiter that stopped because the rollout
+// failed, and the error that says so.
 var errRolloutFailed = errors.New("rollout failed")
 
 // watch is what a waiter's Retryable hook saw, so that the waiter's
@@ -75,11 +78,34 @@ func waitError(ctx context.Context, err error, w *watch, target string, after ti
 		if w.reason == "" {
 			w.reason = "the service or function reached a failed state"
 		}
-		return fmt.Errorf("%s: rollout failed: %s", target, w.reason)
+		return fmt.Errorf("%s: %w: %s", target, errRolloutFailed, w.reason)
 	case errors.Is(w.stop, context.DeadlineExceeded):
 		// A status call cut off by the waiter's time limit.
 		return &TimeoutError{Target: target, After: after, Last: w.last}
 	default:
 		return fmt.Errorf("%s: checking the rollout: %w", target, w.stop)
 	}
+}
+
+// sent reports whether a change whose update call returned err reached
+// the target, or may have: every outcome but an answer from AWS refusing
+// it.
+func sent(err error) bool {
+	var refused smithy.APIError
+	return err == nil || !errors.As(err, &refused)
+}
+
+// errRollbackUnknown marks a rollback whose update call was cut off
+// before AWS answered, so that nobody knows which revision runs.
+var errRollbackUnknown = errors.New("the rollback may or may not have been applied")
+
+// rollbackError explains err, returned by a rollback's update call.
+func rollbackError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case sent(err):
+		return fmt.Errorf("rollback failed: %w (%w)", err, errRollbackUnknown)
+	}
+	return fmt.Errorf("rollback failed: %w", err)
 }

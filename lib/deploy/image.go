@@ -24,39 +24,62 @@ type Image struct {
 // ParseImage parses ref, which must have the form REPOSITORY@sha256:DIGEST.
 // A tag between the repository and the digest (REPO:TAG@sha256:...) is
 // dropped, since the digest alone names the image. Deploying by digest
-// means a re-pushed tag can never change what runs.
+// means a re-pushed tag can never change what runs. The repository must
+// follow the image reference grammar: an optional registry host (a host
+// name or IP address, with an optional port) and a lower-case path.
 func ParseImage(ref string) (Image, error) {
-	repo, digest, ok := strings.Cut(ref, "@")
+	named, digest, ok := strings.Cut(ref, "@")
 	if !ok {
-		return Image{}, fmt.Errorf("image %q is not pinned by digest (want REPOSITORY@sha256:<64 hex digits>)", ref)
+		return Image{}, fmt.Errorf("image %s is not pinned by digest (want REPOSITORY@sha256:<64 hex digits>)", Quoted(ref))
 	}
 	hex, ok := strings.CutPrefix(digest, "sha256:")
 	if !ok || len(hex) != 64 || strings.Trim(hex, "0123456789abcdef") != "" {
-		return Image{}, fmt.Errorf("image %q: digest %q is not sha256:<64 lower-case hex digits>", ref, digest)
+		return Image{}, fmt.Errorf("image %s: digest %s is not sha256:<64 lower-case hex digits>", Quoted(ref), Quoted(digest))
 	}
-	repo = repositoryOf(repo)
-	if repo == "" || strings.ContainsAny(repo, " \t\r\n") {
-		return Image{}, fmt.Errorf("image %q: bad repository name %q", ref, repo)
+	repo := repositoryOf(named)
+	if repo == "" {
+		return Image{}, fmt.Errorf("image %s: bad repository name %q", Quoted(ref), repo)
+	}
+	if err := validateTag(ref, named[len(repo):]); err != nil {
+		return Image{}, err
+	}
+	if err := validateRepository(repo, false); err != nil {
+		return Image{}, fmt.Errorf("image %s: bad %w", Quoted(ref), err)
 	}
 	return Image{Repository: repo, Digest: digest}, nil
 }
 
 // ParseReference parses ref, which is REPOSITORY@sha256:DIGEST (as for
-// [ParseImage]) or REPOSITORY:TAG. An image named by tag can only be
+// [ParseImage]) or HOST/REPOSITORY:TAG. An image named by tag can only be
 // planned; [Registry.Resolve] pins it.
 func ParseReference(ref string) (Image, error) {
 	if strings.Contains(ref, "@") {
 		return ParseImage(ref)
 	}
 	repo := repositoryOf(ref)
-	tag := strings.TrimPrefix(ref[len(repo):], ":")
-	if repo == "" || tag == "" || strings.ContainsAny(ref, " \t\r\n") {
-		return Image{}, fmt.Errorf("image %q: want REPOSITORY@sha256:<64 hex digits> or REPOSITORY:TAG", ref)
+	if repo == "" || repo == ref {
+		return Image{}, fmt.Errorf("image %s: want REPOSITORY@sha256:<64 hex digits> or REPOSITORY:TAG", Quoted(ref))
 	}
-	if !strings.Contains(repo, "/") {
-		return Image{}, fmt.Errorf("image %q: want HOST/REPOSITORY, with the registry host", ref)
+	if err := validateTag(ref, ref[len(repo):]); err != nil {
+		return Image{}, err
 	}
-	return Image{Repository: repo, Tag: tag}, nil
+	if err := validateRepository(repo, true); err != nil {
+		return Image{}, fmt.Errorf("image %s: %w", Quoted(ref), err)
+	}
+	return Image{Repository: repo, Tag: ref[len(repo)+1:]}, nil
+}
+
+// validateTag checks tag, ":TAG" or "" as it follows the repository in
+// ref, against the tag grammar: 1 to 128 letters, digits, '_', '.' and
+// '-', not starting with '.' or '-'.
+func validateTag(ref, tag string) error {
+	if tag == "" {
+		return nil
+	}
+	if !tagPattern().MatchString(strings.TrimPrefix(tag, ":")) {
+		return fmt.Errorf("image %s: tag %s: want 1 to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'", Quoted(ref), Quoted(strings.TrimPrefix(tag, ":")))
+	}
+	return nil
 }
 
 // Pinned reports whether the image is named by digest.

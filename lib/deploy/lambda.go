@@ -30,13 +30,16 @@ type Lambda struct {
 	client   LambdaAPI
 	function string
 	s        lambdaSettings
+
+	planned fresh[lambdaRead] // read by Plan, for the Deploy that follows
 }
 
-// NewLambda returns a target for function (a name or ARN), talking to
-// Lambda through client. It takes every [Option], [WithPublish],
-// [WithAlias], [WithConflictRetries], [WithRegion] and [WithImageCheck];
-// it fails when
-// function is empty or an option is invalid.
+// NewLambda returns a target for function (a name, or an unqualified
+// function ARN), talking to Lambda through client. It takes every
+// [Option], [WithPublish], [WithAlias], [WithConflictRetries],
+// [WithRegion] and [WithImageCheck]; it fails when function is not a
+// valid name (see [ValidateFunctionName]) or ARN, or an option is
+// invalid.
 func NewLambda(client LambdaAPI, function string, opts ...LambdaOption) (*Lambda, error) {
 	if client == nil {
 		return nil, errors.New("lambda deploy: client is nil")
@@ -44,10 +47,13 @@ func NewLambda(client LambdaAPI, function string, opts ...LambdaOption) (*Lambda
 	if function == "" {
 		return nil, errors.New("lambda deploy: function name is empty")
 	}
+	if err := validateFunction(function); err != nil {
+		return nil, fmt.Errorf("lambda deploy: %w", err)
+	}
 	s := lambdaSettings{settings: baseSettings(time.Second, 5*time.Second), tries: 5, backoff: 2 * time.Second}
 	for _, opt := range opts {
 		if err := opt.applyLambda(&s); err != nil {
-			return nil, fmt.Errorf("lambda deploy %s: %w", function, err)
+			return nil, fmt.Errorf("lambda deploy %s: %w", Quoted(function), err)
 		}
 	}
 	if s.name == "" {
@@ -64,15 +70,38 @@ func NewLambda(client LambdaAPI, function string, opts ...LambdaOption) (*Lambda
 func LambdaFunction(a ARN) (function, alias string, err error) {
 	parts := strings.Split(a.Resource, ":")
 	if a.Service != "lambda" || len(parts) < 2 || len(parts) > 3 || parts[0] != "function" || parts[1] == "" {
-		return "", "", fmt.Errorf("%q is not a Lambda function ARN (want arn:aws:lambda:REGION:ACCOUNT:function:NAME or ...:NAME:ALIAS)", a.String())
+		return "", "", fmt.Errorf("%s is not a Lambda function ARN (want arn:aws:lambda:REGION:ACCOUNT:function:NAME or ...:NAME:ALIAS)", Quoted(a.String()))
+	}
+	if err := ValidateFunctionName(parts[1]); err != nil {
+		return "", "", fmt.Errorf("%s: %w", Quoted(a.String()), err)
 	}
 	if len(parts) == 3 {
 		alias = parts[2]
 		if alias == "" || alias == "$LATEST" || strings.Trim(alias, "0123456789") == "" {
-			return "", "", fmt.Errorf("%q: qualifier %q is not an alias (a version cannot be deployed to)", a.String(), alias)
+			return "", "", fmt.Errorf("%s: qualifier %s is not an alias (a version cannot be deployed to)", Quoted(a.String()), Quoted(alias))
+		}
+		if err := ValidateAlias(alias); err != nil {
+			return "", "", fmt.Errorf("%s: %w", Quoted(a.String()), err)
 		}
 	}
 	return parts[1], alias, nil
+}
+
+// validateFunction checks function, a bare name or an unqualified
+// function ARN, as Lambda would.
+func validateFunction(function string) error {
+	if !strings.HasPrefix(function, "arn:") {
+		return ValidateFunctionName(function)
+	}
+	a, err := ParseARN(function)
+	if err != nil {
+		return err
+	}
+	_, alias, err := LambdaFunction(a)
+	if err == nil && alias != "" {
+		err = fmt.Errorf("%s: give the alias with WithAlias, not in the function's ARN", Quoted(function))
+	}
+	return err
 }
 
 // NewLambdaFromARN returns a target for the function a names (see
@@ -122,7 +151,7 @@ func (d *Lambda) Status(ctx context.Context) (Status, error) {
 	}
 	st.Revision = version
 	st.Detail = "alias " + d.s.alias + " -> version " + version + "; " + st.Detail
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	vfn, err := d.client.GetFunction(cctx, &lambda.GetFunctionInput{FunctionName: aws.String(d.function), Qualifier: aws.String(d.s.alias)})
 	if err != nil {
@@ -137,7 +166,7 @@ func (d *Lambda) Status(ctx context.Context) (Status, error) {
 // aliasVersion returns the version the alias points at, or "" when the
 // alias does not exist.
 func (d *Lambda) aliasVersion(ctx context.Context) (string, error) {
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	alias, err := d.client.GetAlias(cctx, &lambda.GetAliasInput{FunctionName: aws.String(d.function), Name: aws.String(d.s.alias)})
 	var missing *types.ResourceNotFoundException
@@ -164,15 +193,51 @@ func (d *Lambda) Plan(ctx context.Context, img Image) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	return d.plan(ctx, fn, img)
+	p, err := d.plan(ctx, fn, img)
+	if err == nil {
+		d.planned.keep(lambdaRead{fn, p})
+	}
+	return p, err
+}
+
+// lambdaRead is what [Lambda.Plan] read and planned, for the
+// [Lambda.Deploy] that follows.
+type lambdaRead struct {
+	fn   *lambda.GetFunctionOutput
+	plan Plan
+}
+
+// read returns the function as it is, and the plan for img, reusing what
+// the last Plan read when it planned the same image moments ago.
+func (d *Lambda) read(ctx context.Context, img Image) (*lambda.GetFunctionOutput, Plan, error) {
+	if r, ok := d.planned.take(); ok && r.plan.NewImage == d.inRegion(img).String() {
+		return r.fn, r.plan, nil
+	}
+	img, err := d.regional(ctx, img)
+	if err != nil {
+		return nil, Plan{}, err
+	}
+	fn, err := d.current(ctx)
+	if err != nil {
+		return nil, Plan{}, err
+	}
+	p, err := d.plan(ctx, fn, img)
+	return fn, p, err
+}
+
+// inRegion returns img as the function's region serves it (see
+// [WithRegion]).
+func (d *Lambda) inRegion(img Image) Image {
+	if d.s.region != "" {
+		return ForRegion(img, d.s.region)
+	}
+	return img
 }
 
 // regional returns img as the function's region serves it (see
 // [WithRegion]), checking that it is there (see [WithImageCheck]).
 func (d *Lambda) regional(ctx context.Context, img Image) (Image, error) {
-	if d.s.region != "" {
-		img = ForRegion(img, d.s.region)
-	}
+	img = d.inRegion(img)
 	if d.s.check == nil || !img.Pinned() {
 		return img, nil
 	}
@@ -199,15 +264,7 @@ func (d *Lambda) Deploy(ctx context.Context, img Image) (Result, error) {
 	if err := img.check(); err != nil {
 		return Result{}, fmt.Errorf("%s: %w", d, err)
 	}
-	img, err := d.regional(ctx, img)
-	if err != nil {
-		return Result{}, err
-	}
-	fn, err := d.current(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	plan, err := d.plan(ctx, fn, img)
+	fn, plan, err := d.read(ctx, img)
 	res := Result{Plan: plan}
 	if err != nil {
 		return res, err
@@ -239,6 +296,7 @@ func (d *Lambda) deploy(ctx context.Context, fn *lambda.GetFunctionOutput, res R
 			})
 			return err
 		})
+		res.Sent = sent(err)
 		if err != nil {
 			return res, err
 		}
@@ -270,7 +328,9 @@ func (d *Lambda) deploy(ctx context.Context, fn *lambda.GetFunctionOutput, res R
 	if d.s.alias == "" {
 		return res, nil
 	}
-	if err := d.moveAlias(ctx, res.NewRevision); err != nil {
+	err = d.moveAlias(ctx, res.NewRevision)
+	res.Sent = res.Sent || sent(err)
+	if err != nil {
 		return res, err
 	}
 	d.progress(ctx, "alias %s -> version %s", d.s.alias, res.NewRevision)
@@ -283,10 +343,7 @@ func (d *Lambda) Rollback(ctx context.Context, res Result) error {
 	if d.s.alias == "" || res.Revision == "" {
 		return fmt.Errorf("%s: rollback: no alias, or no earlier version recorded", d)
 	}
-	if err := d.moveAlias(ctx, res.Revision); err != nil {
-		return fmt.Errorf("rollback failed: %w", err)
-	}
-	return nil
+	return rollbackError(d.moveAlias(ctx, res.Revision))
 }
 
 // region is the function's region for messages.
@@ -303,7 +360,7 @@ func (d *Lambda) progress(ctx context.Context, format string, args ...any) {
 
 // current reads the function and checks that it runs an image.
 func (d *Lambda) current(ctx context.Context) (*lambda.GetFunctionOutput, error) {
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	fn, err := d.client.GetFunction(cctx, &lambda.GetFunctionInput{FunctionName: aws.String(d.function)})
 	var missing *types.ResourceNotFoundException
@@ -352,7 +409,7 @@ func (d *Lambda) plan(ctx context.Context, fn *lambda.GetFunctionOutput, img Ima
 func (d *Lambda) retryConflict(ctx context.Context, what string, fn func(context.Context) error) error {
 	pause := d.s.backoff
 	for try := 1; ; try++ {
-		cctx, cancel := context.WithTimeout(ctx, callTimeout)
+		cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 		err := fn(cctx)
 		cancel()
 		var conflict *types.ResourceConflictException
@@ -421,7 +478,7 @@ func (d *Lambda) wait(ctx context.Context) (*lambda.GetFunctionOutput, error) {
 // moveAlias points the alias at version, creating the alias when it does
 // not exist yet.
 func (d *Lambda) moveAlias(ctx context.Context, version string) error {
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	cctx, cancel := context.WithTimeout(ctx, d.s.callTimeout())
 	defer cancel()
 	_, err := d.client.UpdateAlias(cctx, &lambda.UpdateAliasInput{
 		FunctionName:    aws.String(d.function),

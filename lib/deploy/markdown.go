@@ -16,7 +16,7 @@ func WriteMarkdownTable(w io.Writer, outcomes []Outcome) error {
 		if r.NewRevision != "" && r.NewRevision != r.Revision {
 			rev = orDash(rev) + " -> " + ShortRevision(r.NewRevision)
 		}
-		rows = append(rows, []string{o.Target, orDash(r.OldImage), orDash(r.NewImage), orDash(rev), o.Status()})
+		rows = append(rows, []string{o.Target, orDash(r.OldImage), orDash(r.NewImage), orDash(rev), o.statusLine()})
 	}
 	return writeMarkdown(w, rows)
 }

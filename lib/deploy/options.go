@@ -11,8 +11,9 @@ import (
 // otherwise.
 const DefaultTimeout = 10 * time.Minute
 
-// callTimeout bounds each API call that is not part of a waiter.
-const callTimeout = time.Minute
+// maxCallTimeout bounds each API call that is not part of a waiter, and
+// [WithTimeout] makes the bound shorter.
+const maxCallTimeout = time.Minute
 
 // Option configures a target of any kind: it is both an [ECSOption] and a
 // [LambdaOption]. Each option's documentation states its default.
@@ -62,6 +63,12 @@ type lambdaSettings struct {
 	check   ManifestChecker
 }
 
+// callTimeout bounds one API call outside a waiter, its retries
+// included: a fifth of the rollout's timeout, and at most
+// [maxCallTimeout], so that a frozen API cannot hold a target much longer
+// than its timeout says.
+func (s settings) callTimeout() time.Duration { return min(s.timeout/5, maxCallTimeout) }
+
 func baseSettings(minDelay, maxDelay time.Duration) settings {
 	return settings{timeout: DefaultTimeout, progress: io.Discard, minDelay: minDelay, maxDelay: maxDelay}
 }
@@ -69,7 +76,9 @@ func baseSettings(minDelay, maxDelay time.Duration) settings {
 // WithTimeout bounds how long a rollout may take to become stable (ECS) or
 // updated (Lambda), counted from the moment the change is made; the error
 // of a rollout that runs out of time names this limit, and the wait lasts
-// exactly as long. d must be positive. The default is [DefaultTimeout].
+// exactly as long. Each API call outside the wait, with the SDK's retries
+// of it, may take a fifth of d, and at most a minute. d must be positive.
+// The default is [DefaultTimeout].
 func WithTimeout(d time.Duration) Option {
 	return func(s *settings) error {
 		if d <= 0 {
@@ -129,10 +138,16 @@ func WithName(name string) Option {
 }
 
 // WithContainer names the container whose image an [ECS] target
-// replaces. By default it is the one container whose image is in the
-// deployed image's repository.
+// replaces; name must be a valid ECS name (see [ValidateECSName]). By
+// default, or with name "", it is the one container whose image is in
+// the deployed image's repository.
 func WithContainer(name string) ECSOption {
 	return ecsOption(func(s *ecsSettings) error {
+		if name != "" {
+			if err := ValidateECSName("container", name); err != nil {
+				return err
+			}
+		}
 		s.container = name
 		return nil
 	})
@@ -148,14 +163,18 @@ func WithPublish(on bool) LambdaOption {
 }
 
 // WithAlias makes a [Lambda] target publish a version and point the alias
-// name at it, creating the alias when it does not exist. By default no
+// name at it, creating the alias when it does not exist; name must be a
+// valid alias (see [ValidateAlias]). By default, or with name "", no
 // alias is touched.
 func WithAlias(name string) LambdaOption {
 	return lambdaOption(func(s *lambdaSettings) error {
-		s.alias = name
 		if name != "" {
+			if err := ValidateAlias(name); err != nil {
+				return err
+			}
 			s.publish = true
 		}
+		s.alias = name
 		return nil
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -68,17 +69,39 @@ type Outcome struct {
 	Took time.Duration
 }
 
-// Status is "ok", "unchanged", "rolled back" or "failed".
+// Status is "ok", "unchanged", "rolled back", "failed" or "unknown": a
+// target whose deploy failed after its change was sent (see
+// [Result.Sent]), such as one interrupted while it waited, may run the new
+// image or not, and so may one whose rollback was cut off; only a rollout
+// that failed or timed out while the target was watched, and was not
+// rolled back, is known to have failed.
 func (o Outcome) Status() string {
 	switch {
 	case o.Result.RolledBack:
 		return "rolled back"
+	case o.Err != nil && o.Result.Sent && (!settled(o.Err) || errors.Is(o.Err, errRollbackUnknown)):
+		return "unknown"
 	case o.Err != nil:
 		return "failed"
 	case o.Result.Unchanged:
 		return "unchanged"
 	}
 	return "ok"
+}
+
+// statusLine is [Outcome.Status], saying what "unknown" means.
+func (o Outcome) statusLine() string {
+	if st := o.Status(); st != "unknown" {
+		return st
+	}
+	return "unknown: the change may have been applied"
+}
+
+// settled reports whether err says how a rollout ended: it failed, or did
+// not finish in time, while the target was watched.
+func settled(err error) bool {
+	var te *TimeoutError
+	return errors.As(err, &te) || errors.Is(err, errRolloutFailed)
 }
 
 // RunAll deploys img to every target, at most [Concurrency] at a time, and
@@ -104,12 +127,16 @@ func RunAll(ctx context.Context, targets []Target, img Image, opts ...RunOption)
 }
 
 // PlanAll plans img for every target as [RunAll] would deploy it, at most
-// [Concurrency] at a time, changing nothing. It returns the plans in the
+// [Concurrency] at a time, changing nothing. ECS services of one cluster
+// are read together, ten a call; a target's Deploy that follows soon
+// after deploys what its plan read, without reading it again. It returns the plans in the
 // order of targets (a failed one holds only its target's name) and an
 // error joining every target's error, each naming its target.
 func PlanAll(ctx context.Context, targets []Target, img Image, opts ...RunOption) ([]Plan, error) {
+	s := newRunSettings(opts)
+	readBatches(ctx, s, targets)
 	plans := make([]Plan, len(targets))
-	err := each(ctx, newRunSettings(opts), targets, func(ctx context.Context, i int, t Target) error {
+	err := each(ctx, s, targets, func(ctx context.Context, i int, t Target) error {
 		p, err := t.Plan(ctx, img)
 		p.Target = t.String()
 		plans[i] = p
@@ -122,8 +149,10 @@ func PlanAll(ctx context.Context, targets []Target, img Image, opts ...RunOption
 // time, in the order of targets, with an error joining every target's
 // error, each naming its target.
 func StatusAll(ctx context.Context, targets []Target, opts ...RunOption) ([]Status, error) {
+	s := newRunSettings(opts)
+	readBatches(ctx, s, targets)
 	sts := make([]Status, len(targets))
-	err := each(ctx, newRunSettings(opts), targets, func(ctx context.Context, i int, t Target) error {
+	err := each(ctx, s, targets, func(ctx context.Context, i int, t Target) error {
 		st, err := t.Status(ctx)
 		st.Target = t.String()
 		sts[i] = st
@@ -185,7 +214,7 @@ func NewLineReporter(w io.Writer) *LineReporter { return &LineReporter{w: w} }
 func (r *LineReporter) Progress(target, line string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	fmt.Fprintf(r.w, "%s: %s\n", target, line)
+	fmt.Fprintf(r.w, "%s: %s\n", printable(target), printable(line))
 }
 
 // Done prints the target's outcome and how long it took.
@@ -197,7 +226,7 @@ func (r *LineReporter) Done(o Outcome) {
 
 // doneLine says how o ended and how long it took: "TARGET: ok in 1.2s".
 func doneLine(o Outcome) string {
-	return fmt.Sprintf("%s: %s in %s", o.Target, o.Status(), o.Took.Round(time.Millisecond))
+	return fmt.Sprintf("%s: %s in %s", printable(o.Target), o.statusLine(), o.Took.Round(time.Millisecond))
 }
 
 // WriteTable writes one row per outcome to w, in columns: target, old
@@ -211,7 +240,7 @@ func WriteTable(w io.Writer, outcomes []Outcome) error {
 		if r.NewRevision != "" && r.NewRevision != r.Revision {
 			rev = orDash(rev) + " -> " + ShortRevision(r.NewRevision)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.Target, orDash(r.OldImage), orDash(r.NewImage), orDash(rev), o.Status())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(o.Target), orDash(r.OldImage), orDash(r.NewImage), orDash(rev), o.statusLine())
 	}
 	return tw.Flush()
 }
@@ -222,14 +251,26 @@ func WriteStatusTable(w io.Writer, sts []Status) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TARGET\tIMAGE\tREVISION\tDETAIL")
 	for _, st := range sts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", st.Target, orDash(st.Image), orDash(ShortRevision(st.Revision)), orDash(st.Detail))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", printable(st.Target), orDash(st.Image), orDash(ShortRevision(st.Revision)), orDash(st.Detail))
 	}
 	return tw.Flush()
 }
 
+// orDash returns s, or "-" for "", as [printable] shows it.
 func orDash(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return s
+	return printable(s)
+}
+
+// printable returns s as it is when every character of it prints, and
+// quoted as Go quotes it otherwise, so that a name or message holding a
+// newline, a tab or an escape sequence cannot forge a line or a column of
+// a log or table.
+func printable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+		return s
+	}
+	return fmt.Sprintf("%+q", s)
 }

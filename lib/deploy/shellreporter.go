@@ -40,7 +40,9 @@ func NewShellReporter(ctx context.Context, sh *dax.Shell, total int) *ShellRepor
 }
 
 // Progress logs "target: line" as an info line.
-func (r *ShellReporter) Progress(target, line string) { r.sh.Info("%s: %s", target, line) }
+func (r *ShellReporter) Progress(target, line string) {
+	r.sh.Info("%s: %s", printable(target), printable(line))
+}
 
 // Done logs how the target ended and how long it took, and advances the
 // bar of targets finished.
@@ -51,7 +53,7 @@ func (r *ShellReporter) Done(o Outcome) {
 
 // Wait shows target's wait for what, once it has lasted [ShowAfter].
 func (r *ShellReporter) Wait(ctx context.Context, target, what string) Wait {
-	message := target + ": " + what
+	message := printable(target) + ": " + what
 	return &shellWait{bar: r.sh.Progress(ctx, message, dax.ProgressDelay(ShowAfter)), message: message}
 }
 

@@ -79,6 +79,11 @@ type Result struct {
 	// RolledBack reports that the target was put back on Plan.Revision
 	// after the rollout failed.
 	RolledBack bool
+	// Sent reports that the change reached the target, or may have: the
+	// update call (UpdateService, UpdateFunctionCode, UpdateAlias)
+	// succeeded, or was cut off before AWS answered. A deploy that fails
+	// after sending may have left the target on the new image.
+	Sent bool
 }
 
 // String describes the outcome on one line.

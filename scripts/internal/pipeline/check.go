@@ -18,6 +18,8 @@ func CheckPush(ctx context.Context) error {
 
 // CheckDeploy checks the settings of deploy and, unless it is a dry run
 // or promotes DEPLOY_IMAGE, of the steps it depends on. It reports whether
-// deploy must push first. Before a push it also finds an ECS_CONTAINER
-// that no target has, so that the build and push never start for it.
+// deploy must push first. Before a push it also describes every target (a
+// missing ECS service or container, Lambda function, or an account that
+// cannot be reached), so that nothing is built, pushed or created for a
+// fleet that cannot be deployed to whole.
 func CheckDeploy(ctx context.Context) (push bool, err error) { return checkDeploy(ctx) }

@@ -42,7 +42,8 @@ type DeploySettings struct {
 	// Concurrency is DEPLOY_CONCURRENCY: how many targets are deployed at
 	// once; default [deploy.DefaultConcurrency].
 	Concurrency int
-	// Timeout is DEPLOY_TIMEOUT: how long each rollout may take.
+	// Timeout is DEPLOY_TIMEOUT: how long each rollout may take; each API
+	// call may take a fifth of it (see [deploy.WithTimeout]).
 	Timeout time.Duration
 	// DryRun is DRY_RUN=1: print the plan and change nothing.
 	DryRun bool
@@ -84,7 +85,9 @@ func (s DeploySettings) hasKind(kind string) bool {
 //   - DEPLOY_ROLE: a role name, assumed in each ARN target's account.
 //   - DEPLOY_IMAGE: HOST/REPO@sha256:... or HOST/REPO:TAG to promote.
 //   - DEPLOY_CONCURRENCY: targets at once; default 8.
-//   - DEPLOY_TIMEOUT: a duration such as 90s or 15m, or seconds; default 10m.
+//   - DEPLOY_TIMEOUT: a duration such as 90s or 15m, or seconds; default
+//     10m. It bounds each rollout's wait, and each API call (with its
+//     retries) to a fifth of it, at most a minute.
 //   - DRY_RUN, DEPLOY_ROLLBACK, DEPLOY_CONFIRM: 1 or 0; default 0.
 func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
@@ -100,13 +103,26 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	if s.Targets, err = readTargets(env); err != nil {
 		return s, err
 	}
+	if s.Targets, err = dedupe(s.Targets, "", "", s.Alias); err != nil {
+		return s, err
+	}
 	switch {
 	case len(s.Targets) == 0:
 		return s, errors.New("no targets configured: set DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE, or LAMBDA_FUNCTION")
 	case s.Container != "" && !s.hasKind("ecs"):
-		return s, fmt.Errorf("ECS_CONTAINER=%q is set but no ECS service is listed (DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE)", s.Container)
+		return s, fmt.Errorf("ECS_CONTAINER=%s is set but no ECS service is listed (DEPLOY_TARGETS, or ECS_CLUSTER and ECS_SERVICE)", deploy.Quoted(s.Container))
 	case s.Alias != "" && !s.hasKind("lambda"):
-		return s, fmt.Errorf("LAMBDA_ALIAS=%q is set but no Lambda function is listed (DEPLOY_TARGETS or LAMBDA_FUNCTION)", s.Alias)
+		return s, fmt.Errorf("LAMBDA_ALIAS=%s is set but no Lambda function is listed (DEPLOY_TARGETS or LAMBDA_FUNCTION)", deploy.Quoted(s.Alias))
+	}
+	if s.Container != "" {
+		if err := deploy.ValidateECSName("container", s.Container); err != nil {
+			return s, fmt.Errorf("ECS_CONTAINER: %w", err)
+		}
+	}
+	if s.Alias != "" {
+		if err := deploy.ValidateAlias(s.Alias); err != nil {
+			return s, fmt.Errorf("LAMBDA_ALIAS: %w", err)
+		}
 	}
 	if s.Image != "" {
 		if _, err := deploy.ParseReference(s.Image); err != nil {
@@ -115,7 +131,7 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	}
 	if s.Role != "" {
 		if strings.HasPrefix(s.Role, "arn:") {
-			return s, fmt.Errorf("DEPLOY_ROLE=%q: give the role's name (it is assumed in each target's account), not an ARN", s.Role)
+			return s, fmt.Errorf("DEPLOY_ROLE=%s: give the role's name (it is assumed in each target's account), not an ARN", deploy.Quoted(s.Role))
 		}
 		if _, err := (awsauth.Role{Account: "000000000000", Name: s.Role}).ResolveARN("us-east-1"); err != nil {
 			return s, fmt.Errorf("DEPLOY_ROLE: %w", err)
@@ -124,7 +140,7 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	if v := env("DEPLOY_CONCURRENCY"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return s, fmt.Errorf("DEPLOY_CONCURRENCY=%q: want a whole number of targets at once, 1 or more", v)
+			return s, fmt.Errorf("DEPLOY_CONCURRENCY=%s: want a whole number of targets at once, 1 or more", deploy.Quoted(v))
 		}
 		s.Concurrency = n
 	}
@@ -188,6 +204,13 @@ func newDeployEnv(ctx context.Context, s DeploySettings, check bool) (deployEnv,
 	if check {
 		checker = reg
 	}
+	account, err := callerAccount(ctx, cfg, s.Targets)
+	if err != nil {
+		return deployEnv{}, err
+	}
+	if s.Targets, err = dedupe(s.Targets, cfg.Region, account, s.Alias); err != nil {
+		return deployEnv{}, err
+	}
 	targets, err := buildTargets(ctx, s, &targetConfigs{base: cfg, profile: ls.Profile, role: s.Role}, checker)
 	return deployEnv{targets: targets, registry: reg}, err
 }
@@ -232,28 +255,31 @@ func Deploy(ctx context.Context) error {
 
 // RunDeploy deploys img to targets as s says, and writes the final table
 // to out. It is [Deploy] once the settings, targets and image are known.
-// It logs the plan, progress and outcome through sh, with progress bars
-// for waits over a couple of seconds and for the count of targets
-// finished ([deploy.ShellReporter]), and with DEPLOY_CONFIRM=1 asks on
-// sh's terminal ([dax.Shell.Confirm]) before changing anything, refusing
-// when there is no terminal or CI is true.
+// It first plans every target (see [planFleet]): a fleet that cannot be
+// planned whole is not changed at all, and a dry run stops there, listing
+// every target that cannot be deployed to. It logs the plan, progress and
+// outcome through sh, with progress bars for waits over a couple of
+// seconds and for the count of targets finished
+// ([deploy.ShellReporter]), and with DEPLOY_CONFIRM=1 asks on sh's
+// terminal ([dax.Shell.Confirm]) before changing anything, refusing when
+// there is no terminal or CI is true.
 func RunDeploy(ctx context.Context, sh *dax.Shell, s DeploySettings, targets []deploy.Target, img deploy.Image, out io.Writer) error {
 	conc := deploy.Concurrency(s.Concurrency)
-	if s.DryRun || s.Confirm {
-		plans, err := deploy.PlanAll(ctx, targets, img, conc)
-		var b strings.Builder
-		for _, p := range plans {
-			if p.NewImage != "" {
-				fmt.Fprintf(&b, "  %s\n", p)
-			}
+	plans, err := deploy.PlanAll(ctx, targets, img, conc)
+	var b strings.Builder
+	for _, p := range plans {
+		if p.NewImage != "" {
+			fmt.Fprintf(&b, "  %s\n", p)
 		}
-		if s.DryRun {
-			sh.Step("plan (dry run; nothing changes) for %d target(s):\n%s", len(targets), strings.TrimSuffix(b.String(), "\n"))
-			return deployError(err, s)
-		}
-		if err != nil {
-			return deployError(err, s)
-		}
+	}
+	if s.DryRun {
+		sh.Step("plan (dry run; nothing changes) for %d target(s):\n%s", len(targets), strings.TrimSuffix(b.String(), "\n"))
+		return deployError(err, s)
+	}
+	if err != nil {
+		return fmt.Errorf("deploy: %w", unplannable(err, len(targets), s, "nothing was changed"))
+	}
+	if s.Confirm {
 		if err := confirm(ctx, sh, len(targets), b.String()); err != nil {
 			return fmt.Errorf("deploy: %w", err)
 		}
@@ -274,16 +300,34 @@ func RunDeploy(ctx context.Context, sh *dax.Shell, s DeploySettings, targets []d
 	return deployError(errors.Join(err, serr), s)
 }
 
+// unplannable says that the targets whose errors err joins, of n, cannot
+// be deployed to as s says, so that none is touched (what says what was
+// not done), listing each error on a line of its own.
+func unplannable(err error, n int, s DeploySettings, what string) error {
+	failed := 1
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		failed = len(joined.Unwrap())
+	}
+	return fmt.Errorf("%d of %d target(s) cannot be deployed to%s, so %s:\n%w", failed, n, containerHint(err, s), what, err)
+}
+
 // deployError prefixes err, adding the setting that chooses the container
 // when err is about choosing it.
 func deployError(err error, s DeploySettings) error {
-	switch {
-	case err == nil:
+	if err == nil {
 		return nil
-	case errors.Is(err, deploy.ErrNoContainer) && s.Container == "":
-		return fmt.Errorf("deploy: %w (set ECS_CONTAINER)", err)
 	}
-	return fmt.Errorf("deploy: %w", err)
+	return fmt.Errorf("deploy: %w%s", err, containerHint(err, s))
+}
+
+// containerHint names the setting that chooses the container when err is
+// about choosing it and s does not set it, and is "" otherwise.
+func containerHint(err error, s DeploySettings) string {
+	if errors.Is(err, deploy.ErrNoContainer) && s.Container == "" {
+		return " (set ECS_CONTAINER)"
+	}
+	return ""
 }
 
 // deployImage returns the image to deploy: DEPLOY_IMAGE resolved by its
@@ -299,7 +343,7 @@ func deployImage(ctx context.Context, s DeploySettings, reg *deploy.Registry) (d
 		}
 		img, err := reg.Resolve(ctx, ref)
 		if err != nil {
-			return img, fmt.Errorf("DEPLOY_IMAGE=%q: %w", s.Image, err)
+			return img, fmt.Errorf("DEPLOY_IMAGE=%s: %w", deploy.Quoted(s.Image), err)
 		}
 		if !ref.Pinned() {
 			dax.Info("promoting %s, which the registry holds as %s", ref, img.Digest)
@@ -359,11 +403,11 @@ func buildImage(ctx context.Context) (deploy.Image, error) {
 
 // checkDeploy checks the deploy settings and reports whether deploy must
 // build and push first: not for a dry run, nor to promote DEPLOY_IMAGE.
-// Before a push, when ECS services are listed, it plans them with the
-// image the push will make, so that a container no service has (see
-// ECS_CONTAINER) stops the run before the build and push. Anything else
-// that goes wrong there (a missing target, no AWS access) is left to the
-// deploy, where it fails only its own target.
+// Before a push it plans every target with the image the push will make,
+// so that a target that is missing, or has no container to update (see
+// ECS_CONTAINER), or cannot be reached stops the run before anything is
+// built, pushed or created. [RunDeploy] plans the whole fleet again with
+// the pushed image before it changes anything, and so does a promotion.
 func checkDeploy(ctx context.Context) (push bool, err error) {
 	s, err := ReadDeploySettings(sessionOf(ctx).Getenv)
 	if err != nil {
@@ -375,11 +419,8 @@ func checkDeploy(ctx context.Context) (push bool, err error) {
 	if err := CheckPush(ctx); err != nil {
 		return false, err
 	}
-	if !s.hasKind("ecs") {
-		return true, nil
-	}
-	if err := noContainer(preflight(ctx, s)); err != nil {
-		return false, deployError(err, s)
+	if err := preflight(ctx, s); err != nil {
+		return false, fmt.Errorf("deploy: %w", err)
 	}
 	return true, nil
 }
@@ -395,26 +436,10 @@ func preflight(ctx context.Context, s DeploySettings) error {
 		return err
 	}
 	_, err = deploy.PlanAll(ctx, env.targets, img, deploy.Concurrency(s.Concurrency))
-	return err
-}
-
-// noContainer returns the errors joined in err that match
-// [deploy.ErrNoContainer], joined, or nil when there are none.
-func noContainer(err error) error {
-	var joined interface{ Unwrap() []error }
-	if !errors.As(err, &joined) {
-		if errors.Is(err, deploy.ErrNoContainer) {
-			return err
-		}
-		return nil
+	if err != nil {
+		return unplannable(err, len(env.targets), s, "nothing was built, pushed or changed")
 	}
-	var bad []error
-	for _, e := range joined.Unwrap() {
-		if errors.Is(e, deploy.ErrNoContainer) {
-			bad = append(bad, e)
-		}
-	}
-	return errors.Join(bad...)
+	return nil
 }
 
 // Status prints what each target the environment names runs now, one row

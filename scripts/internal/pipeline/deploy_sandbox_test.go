@@ -3,8 +3,8 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,12 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/godax/godax/lib/deploy"
 	"github.com/godax/godax/lib/deploy/deploytest"
 	"github.com/godax/godax/scripts/sandbox"
 	"github.com/godax/godax/scripts/sandbox/sandboxtest"
+	"github.com/godax/godax/scripts/settings"
 )
 
 // deployHelperEnv names the step TestDeployHelperProcess runs.
@@ -39,6 +42,23 @@ func TestDeployHelperProcess(t *testing.T) {
 			fmt.Println("push:", push)
 			return err
 		},
+		// all is the deploy target as scripts.Deploy runs it: the check,
+		// then login, build and push when it says so, then the deploy.
+		"all": func(ctx context.Context) error {
+			ctx = WithSession(ctx, NewSession(settings.Config{}))
+			push, err := CheckDeploy(ctx)
+			if err != nil {
+				return err
+			}
+			if push {
+				for _, step := range []func(context.Context) error{EcrLogin, Build, Push} {
+					if err := step(ctx); err != nil {
+						return err
+					}
+				}
+			}
+			return Deploy(ctx)
+		},
 	}
 	if err := steps[step](context.Background()); err != nil {
 		fmt.Fprintln(os.Stderr, "Error:", err)
@@ -57,7 +77,7 @@ var deployVars = []string{
 
 // runStep runs step in a helper process with the sandbox's settings and
 // env, and returns its standard output and error and whether it failed.
-func runStep(t *testing.T, st *sandbox.State, step string, env map[string]string) (string, string, error) {
+func runStep(t testing.TB, st *sandbox.State, step string, env map[string]string) (string, string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -135,38 +155,81 @@ func writeTargets(t *testing.T, text string) string {
 	return "@" + path
 }
 
-func TestDeploy_Sandbox_PromotesATagToAFleetInTwoAccountsAndRegionsAndNamesTheMissingTarget(t *testing.T) {
+// revisions returns the task definitions of the fleet's services, in
+// every account and region, so that a test sees whether a deploy
+// registered one.
+func (f sandboxFleet) revisions(t *testing.T) []string {
+	t.Helper()
+	var all []string
+	family := f.repo[strings.LastIndex(f.repo, "/")+1:]
+	for _, p := range f.places {
+		pages := ecs.NewListTaskDefinitionsPaginator(ecs.NewFromConfig(p.Config), &ecs.ListTaskDefinitionsInput{})
+		for pages.HasMorePages() {
+			out, err := pages.NextPage(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, arn := range out.TaskDefinitionArns {
+				if strings.Contains(arn, ":task-definition/"+family+"-") {
+					all = append(all, arn)
+				}
+			}
+		}
+	}
+	slices.Sort(all)
+	return all
+}
+
+func TestDeploy_Sandbox_AMissingTargetChangesNothingAnywhereAndIsNamedOnItsLine(t *testing.T) {
 	t.Parallel()
 	f := newSandboxFleet(t, 16, 8)
 	missing := f.arns[0] + "-missing" // its cluster exists, the service does not
 	env := map[string]string{
-		"DEPLOY_TARGETS": writeTargets(t, f.targets+missing+"  # does not exist\n"),
-		"DEPLOY_ROLE":    "godax-deployer",
-		"DEPLOY_IMAGE":   f.repo + ":v1",
-		"LAMBDA_ALIAS":   "live",
-		"DEPLOY_TIMEOUT": "60",
+		"DEPLOY_TARGETS":  writeTargets(t, f.targets+missing+"  # does not exist\n"),
+		"LAMBDA_FUNCTION": "nope",
+		"DEPLOY_ROLE":     "godax-deployer",
+		"DEPLOY_IMAGE":    f.repo + ":v1",
+		"LAMBDA_ALIAS":    "live",
+		"DEPLOY_TIMEOUT":  "60",
+	}
+	before, revisions := f.status(t), f.revisions(t)
+	wantLines := []string{
+		missing + ": ecs service " + strings.TrimPrefix(missing[strings.Index(missing, "service/"):], "service/") + " not found",
+		"lambda function nope not found",
 	}
 
-	// First a dry run of the whole fleet: it names the missing target and
-	// changes nothing.
-	before := f.status(t)
-	env["DRY_RUN"] = "1"
-	_, stderr, err := runStep(t, f.st, "deploy", env)
-	if err == nil || !strings.Contains(stderr, "Error: deploy: "+missing+": ecs service ") {
-		t.Errorf("dry run: %v; want it to fail naming %s", err, missing)
-	}
-	if diff := cmp.Diff(before, f.status(t)); diff != "" {
-		t.Errorf("a dry run changed the fleet (-before +after):\n%s", diff)
+	// A dry run lists every missing target, and a real run refuses the
+	// whole fleet, naming each on a line of its own.
+	for _, dry := range []string{"1", "0"} {
+		env["DRY_RUN"] = dry
+		stdout, stderr, err := runStep(t, f.st, "all", env)
+		if err == nil {
+			t.Fatalf("DRY_RUN=%s: deploy with missing targets succeeded", dry)
+		}
+		lines := strings.Split(stderr, "\n")
+		for _, want := range wantLines {
+			if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasSuffix(l, want) }) {
+				t.Errorf("DRY_RUN=%s: no line of the error ends %q", dry, want)
+			}
+		}
+		if dry == "0" && (!strings.Contains(stderr, "2 of 26 target(s) cannot be deployed to, so nothing was changed") || stdout != "") {
+			t.Errorf("DRY_RUN=0: the error does not say that nothing changed, or a table was printed:\n%s", stdout)
+		}
+		if diff := cmp.Diff(before, f.status(t)); diff != "" {
+			t.Errorf("DRY_RUN=%s: the fleet changed (-before +after):\n%s", dry, diff)
+		}
+		if diff := cmp.Diff(revisions, f.revisions(t)); diff != "" {
+			t.Errorf("DRY_RUN=%s: task definitions were registered (-before +after):\n%s", dry, diff)
+		}
 	}
 
+	// Without the missing targets, the whole fleet is promoted.
 	delete(env, "DRY_RUN")
-	stdout, stderr, err := runStep(t, f.st, "deploy", env)
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) {
-		t.Fatalf("deploy with a missing target: %v, want it to fail", err)
-	}
-	if !strings.Contains(stderr, "Error: deploy: "+missing+": ecs service ") || !strings.Contains(stderr, "-missing not found") {
-		t.Errorf("the error does not name the missing target %s", missing)
+	delete(env, "LAMBDA_FUNCTION")
+	env["DEPLOY_TARGETS"] = writeTargets(t, f.targets)
+	stdout, _, err := runStep(t, f.st, "all", env)
+	if err != nil {
+		t.Fatal(err)
 	}
 	pinned := f.repo + "@" + f.digest
 	for _, s := range f.status(t) {
@@ -179,19 +242,57 @@ func TestDeploy_Sandbox_PromotesATagToAFleetInTwoAccountsAndRegionsAndNamesTheMi
 		}
 	}
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	if len(lines) != 1+len(f.arns)+1 {
-		t.Fatalf("table has %d lines, want a header and %d rows", len(lines), len(f.arns)+1)
+	if len(lines) != 1+len(f.arns) {
+		t.Fatalf("table has %d lines, want a header and %d rows", len(lines), len(f.arns))
 	}
-	for i, arn := range append(slices.Clone(f.arns), missing) {
-		result := "ok"
-		if arn == missing {
-			result = "failed"
-		}
+	for i, arn := range f.arns {
 		row := strings.Fields(lines[i+1])
-		if row[0] != arn || row[len(row)-1] != result || (result == "ok" && row[2] != pinned) {
-			t.Errorf("row %q, want %s ... %s ... %s", lines[i+1], arn, pinned, result)
+		if row[0] != arn || row[len(row)-1] != "ok" || row[2] != pinned {
+			t.Errorf("row %q, want %s ... %s ... ok", lines[i+1], arn, pinned)
 		}
 	}
+}
+
+func TestDeploy_Sandbox_AMissingFunctionStopsTheBuildPathBeforeARepositoryOrTagIsMade(t *testing.T) {
+	t.Parallel()
+	f := newSandboxFleet(t, 1, 0)
+	repo := deploytest.Unique("godax-never-pushed")
+	revisions := f.revisions(t)
+	_, stderr, err := runStep(t, f.st, "all", map[string]string{
+		"DEPLOY_TARGETS": writeTargets(t, f.targets), "DEPLOY_ROLE": "godax-deployer",
+		"LAMBDA_FUNCTION": "nope", "ECS_CONTAINER": "app", "IMAGE_REPOSITORY": repo, "IMAGE_TAG": "v1",
+	})
+	if err == nil || !strings.Contains(stderr, "1 of 2 target(s) cannot be deployed to, so nothing was built, pushed or changed:\nlambda function nope not found") {
+		t.Fatalf("deploy to a missing function: %v; want it to fail naming the function before the build", err)
+	}
+	_, err = ecr.NewFromConfig(sandboxtest.RoleConfig(t, f.st)).DescribeRepositories(context.Background(),
+		&ecr.DescribeRepositoriesInput{RepositoryNames: []string{repo}})
+	if err == nil || !strings.Contains(err.Error(), "RepositoryNotFoundException") {
+		t.Errorf("ECR repository %s: %v; want it never created", repo, err)
+	}
+	if code := registryStatus(t, f.st, "/v2/"+repo+"/tags/list"); code != http.StatusNotFound {
+		t.Errorf("registry tags of %s: HTTP %d, want 404: nothing pushed", repo, code)
+	}
+	if diff := cmp.Diff(revisions, f.revisions(t)); diff != "" {
+		t.Errorf("task definitions were registered (-before +after):\n%s", diff)
+	}
+}
+
+// registryStatus returns the HTTP status of GET path on the sandbox's
+// registry, signed in.
+func registryStatus(t *testing.T, st *sandbox.State, path string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, "http://"+st.RegistryHost()+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(sandbox.RegistryUser, string(sandbox.RegistryPassword))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
 }
 
 func TestDeploy_Sandbox_DryRunPlansTheResolvedImageAndChangesNothing(t *testing.T) {
@@ -286,5 +387,29 @@ func TestCheckDeploy_Sandbox_AContainerNoServiceHasStopsTheRunBeforeTheBuild(t *
 		if !strings.Contains(stderr, arn+": task definition ") || !strings.Contains(stderr, `no container named "nope" (containers: app, sidecar)`) {
 			t.Errorf("the error does not name %s and the missing container", arn)
 		}
+	}
+}
+
+func TestDeploy_Sandbox_AServiceGivenAsARNAndAsShorthandIsDeployedToOnce(t *testing.T) {
+	t.Parallel()
+	f := newSandboxFleet(t, 1, 0) // in the caller's account and region
+	name := f.arns[0][strings.LastIndex(f.arns[0], "/")+1:]
+	before := f.revisions(t)
+	stdout, stderr, err := runStep(t, f.st, "all", map[string]string{
+		"DEPLOY_TARGETS": f.arns[0], "DEPLOY_ROLE": "godax-deployer", "DEPLOY_IMAGE": f.repo + ":v1",
+		"ECS_CLUSTER": name, "ECS_SERVICE": name, "DEPLOY_TIMEOUT": "60",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := f.revisions(t)
+	if len(after) != len(before)+1 {
+		t.Errorf("task definitions %q after the deploy, were %q; want exactly one more", after, before)
+	}
+	if rows := strings.Split(strings.TrimSpace(stdout), "\n"); len(rows) != 2 {
+		t.Errorf("table:\n%s\nwant a header and one row", stdout)
+	}
+	if want := "ecs service " + name + "/" + name + " (ECS_CLUSTER/ECS_SERVICE) is " + f.arns[0] + " (DEPLOY_TARGETS line 1) again; deploying to it once"; !strings.Contains(stderr, want) {
+		t.Errorf("no warning %q", want)
 	}
 }

@@ -6,10 +6,14 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/godax/godax/lib/awsauth"
+	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/deploy"
 )
 
@@ -51,7 +55,6 @@ func deployKinds(s DeploySettings, check deploy.ManifestChecker) map[string]depl
 func parseTargetList(text, source string, file bool) ([]TargetRef, error) {
 	kinds := deployKinds(DeploySettings{}, nil)
 	var refs []TargetRef
-	seen := map[string]string{}
 	for i, line := range strings.Split(text, "\n") {
 		where := fmt.Sprintf("%s line %d", source, i+1)
 		if file {
@@ -63,10 +66,6 @@ func parseTargetList(text, source string, file bool) ([]TargetRef, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
-			if first, ok := seen[ref.Name]; ok {
-				return nil, fmt.Errorf("%s: %q is listed twice (first at %s)", where, entry, first)
-			}
-			seen[ref.Name] = where
 			ref.Source = where
 			refs = append(refs, ref)
 		}
@@ -78,11 +77,11 @@ func parseTargetList(text, source string, file bool) ([]TargetRef, error) {
 func parseTarget(entry string, kinds map[string]deploy.Kind) (TargetRef, error) {
 	parts := strings.SplitN(entry, ":", 4)
 	if len(parts) < 4 || parts[0] != "arn" {
-		return TargetRef{}, fmt.Errorf("%q is not an ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE or arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS])", entry)
+		return TargetRef{}, fmt.Errorf("%s is not an ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE or arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS])", deploy.Quoted(entry))
 	}
 	kind, ok := kinds[parts[2]]
 	if !ok {
-		return TargetRef{}, fmt.Errorf("%q: %s is not a kind of target this deploy knows (want ecs or lambda)", entry, parts[2])
+		return TargetRef{}, fmt.Errorf("%s: %s is not a kind of target this deploy knows (want ecs or lambda)", deploy.Quoted(entry), deploy.Quoted(parts[2]))
 	}
 	a, err := deploy.ParseARN(entry)
 	if err != nil {
@@ -112,21 +111,24 @@ func readTargets(env func(string) string) ([]TargetRef, error) {
 			return nil, err
 		}
 		if len(list) == 0 {
-			return nil, fmt.Errorf("DEPLOY_TARGETS=%q lists no target", v)
+			return nil, fmt.Errorf("DEPLOY_TARGETS=%s lists no target", deploy.Quoted(v))
 		}
 		refs = append(refs, list...)
 	}
 	cluster, service := env("ECS_CLUSTER"), env("ECS_SERVICE")
 	switch {
 	case cluster != "" && service == "":
-		return nil, fmt.Errorf("ECS_CLUSTER=%q is set but ECS_SERVICE is not: set both to deploy to ECS", cluster)
+		return nil, fmt.Errorf("ECS_CLUSTER=%s is set but ECS_SERVICE is not: set both to deploy to ECS", deploy.Quoted(cluster))
 	case service != "" && cluster == "":
-		return nil, fmt.Errorf("ECS_SERVICE=%q is set but ECS_CLUSTER is not: set both to deploy to ECS", service)
+		return nil, fmt.Errorf("ECS_SERVICE=%s is set but ECS_CLUSTER is not: set both to deploy to ECS", deploy.Quoted(service))
 	case cluster != "":
-		a := deploy.ARN{Service: "ecs", Resource: "service/" + cluster + "/" + service}
-		if _, _, err := deploy.ECSService(a); err != nil {
-			return nil, fmt.Errorf("ECS_CLUSTER=%q, ECS_SERVICE=%q: want names without a slash", cluster, service)
+		if err := deploy.ValidateECSName("cluster", cluster); err != nil {
+			return nil, fmt.Errorf("ECS_CLUSTER: %w", err)
 		}
+		if err := deploy.ValidateECSName("service", service); err != nil {
+			return nil, fmt.Errorf("ECS_SERVICE: %w", err)
+		}
+		a := deploy.ARN{Service: "ecs", Resource: "service/" + cluster + "/" + service}
 		refs = append(refs, TargetRef{ARN: a, Name: "ecs service " + cluster + "/" + service, Source: "ECS_CLUSTER/ECS_SERVICE"})
 	}
 	if fn := env("LAMBDA_FUNCTION"); fn != "" {
@@ -136,13 +138,13 @@ func readTargets(env func(string) string) ([]TargetRef, error) {
 				return nil, fmt.Errorf("LAMBDA_FUNCTION: %w", err)
 			}
 			if ref.ARN.Service != "lambda" {
-				return nil, fmt.Errorf("LAMBDA_FUNCTION=%q is not a Lambda function ARN", fn)
+				return nil, fmt.Errorf("LAMBDA_FUNCTION=%s is not a Lambda function ARN", deploy.Quoted(fn))
 			}
 			ref.Source = "LAMBDA_FUNCTION"
 			refs = append(refs, ref)
 		} else {
-			if strings.ContainsAny(fn, ": /") {
-				return nil, fmt.Errorf("LAMBDA_FUNCTION=%q: want a function name or ARN", fn)
+			if err := deploy.ValidateFunctionName(fn); err != nil {
+				return nil, fmt.Errorf("LAMBDA_FUNCTION: %w (or give its ARN)", err)
 			}
 			refs = append(refs, TargetRef{ARN: deploy.ARN{Service: "lambda", Resource: "function:" + fn}, Name: "lambda function " + fn, Source: "LAMBDA_FUNCTION"})
 		}
@@ -150,27 +152,113 @@ func readTargets(env func(string) string) ([]TargetRef, error) {
 	return refs, nil
 }
 
+// resolved returns the ARN of the resource ref deploys to, whatever the
+// spelling: without a Lambda alias, and in region and account when ref is
+// a shorthand; and the alias it moves, alias unless its ARN names one.
+func resolved(ref TargetRef, region, account, alias string) (deploy.ARN, string) {
+	a := ref.ARN
+	if ref.Shorthand() {
+		a.Partition, _ = awsauth.Partition(region)
+		a.Region, a.Account = region, account
+	}
+	if a.Service == "lambda" {
+		if fn, al, err := deploy.LambdaFunction(a); err == nil {
+			a.Resource = "function:" + fn
+			if al != "" {
+				alias = al
+			}
+		}
+	}
+	return a, alias
+}
+
+// dedupe drops each target that deploys to the same resource as one
+// listed before it, warning about it, so that no resource is deployed
+// to twice at once (two task definition revisions racing). Shorthands
+// are taken to be in region and account, and are left alone when account
+// is "". Two spellings of one Lambda function that move different aliases
+// are an error: the function's code can take only one image.
+func dedupe(refs []TargetRef, region, account, alias string) ([]TargetRef, error) {
+	type first struct {
+		ref   TargetRef
+		alias string
+	}
+	seen := map[string]first{}
+	var out []TargetRef
+	for _, ref := range refs {
+		if ref.Shorthand() && account == "" {
+			out = append(out, ref)
+			continue
+		}
+		a, moves := resolved(ref, region, account, alias)
+		f, dup := seen[a.String()]
+		switch {
+		case !dup:
+			seen[a.String()] = first{ref, moves}
+			out = append(out, ref)
+		case f.alias != moves:
+			return nil, fmt.Errorf("%s (%s) and %s (%s) are the same function with different aliases, %s and %s: list it once", f.ref.Name, f.ref.Source, ref.Name, ref.Source, deploy.Quoted(f.alias), deploy.Quoted(moves))
+		default:
+			dax.Warn("%s (%s) is %s (%s) again; deploying to it once", ref.Name, ref.Source, f.ref.Name, f.ref.Source)
+		}
+	}
+	return out, nil
+}
+
+// callerAccount returns the account cfg acts in when a shorthand among
+// refs names the same resource, in cfg's region, as an ARN does (so that
+// [dedupe] can tell whether the accounts are the same too); otherwise it
+// returns "" and makes no call.
+func callerAccount(ctx context.Context, cfg aws.Config, refs []TargetRef) (string, error) {
+	named := map[string]bool{}
+	for _, ref := range refs {
+		if !ref.Shorthand() {
+			a, _ := resolved(ref, "", "", "")
+			named[a.Service+" "+a.Region+" "+a.Resource] = true
+		}
+	}
+	for _, ref := range refs {
+		a, _ := resolved(ref, cfg.Region, "", "")
+		if !ref.Shorthand() || !named[a.Service+" "+a.Region+" "+a.Resource] {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(cctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return "", fmt.Errorf("%s (%s): which account is it in: %w", ref.Name, ref.Source, err)
+		}
+		return aws.ToString(id.Account), nil
+	}
+	return "", nil
+}
+
 // targetConfigs hands out the AWS configuration for each target: the
 // caller's for a shorthand; for an ARN, the caller's in the ARN's region,
-// or, with DEPLOY_ROLE, that role in the ARN's account and region, each
-// made once.
+// or, with DEPLOY_ROLE, that role in the ARN's account and region. Each
+// is made once per account and region, and a role is assumed once per
+// account: its credentials serve every region. Unless AWS_RETRY_MODE
+// says otherwise, the SDK retries in its adaptive mode, which slows down
+// when AWS throttles a large fleet.
 type targetConfigs struct {
 	base    aws.Config
 	profile string
 	role    string
-	mu      sync.Mutex
-	byKey   map[string]aws.Config
+
+	mu        sync.Mutex
+	byKey     map[string]aws.Config // account/region -> config
+	byAccount map[string]aws.Config // account -> the first config, whose credentials (the role's session) all share
 }
 
 // config returns the configuration that reaches ref.
 func (c *targetConfigs) config(ctx context.Context, ref TargetRef) (aws.Config, error) {
 	if ref.Shorthand() {
-		return c.base, nil
+		return adaptive(c.base.Copy()), nil
 	}
 	if c.role == "" {
 		cfg := c.base.Copy()
 		cfg.Region = ref.ARN.Region
-		return cfg, nil
+		return adaptive(cfg), nil
 	}
 	key := ref.ARN.Account + "/" + ref.ARN.Region
 	c.mu.Lock()
@@ -178,19 +266,40 @@ func (c *targetConfigs) config(ctx context.Context, ref TargetRef) (aws.Config, 
 	if cfg, ok := c.byKey[key]; ok {
 		return cfg, nil
 	}
-	cfg, err := awsauth.Load(ctx, awsauth.Options{
-		Region:  ref.ARN.Region,
-		Profile: c.profile,
-		Role:    &awsauth.Role{Account: ref.ARN.Account, Name: c.role},
-	})
-	if err != nil {
-		return aws.Config{}, fmt.Errorf("%s: DEPLOY_ROLE %s: %w", ref.Name, c.role, err)
+	cfg, ok := c.byAccount[ref.ARN.Account]
+	if ok {
+		cfg = cfg.Copy()
+		cfg.Region = ref.ARN.Region
+	} else {
+		var err error
+		cfg, err = awsauth.Load(ctx, awsauth.Options{
+			Region:  ref.ARN.Region,
+			Profile: c.profile,
+			Role:    &awsauth.Role{Account: ref.ARN.Account, Name: c.role},
+		})
+		if err != nil {
+			return aws.Config{}, fmt.Errorf("%s: DEPLOY_ROLE %s: %w", ref.Name, c.role, err)
+		}
+		cfg = adaptive(cfg)
+		if c.byAccount == nil {
+			c.byAccount = map[string]aws.Config{}
+		}
+		c.byAccount[ref.ARN.Account] = cfg
 	}
 	if c.byKey == nil {
 		c.byKey = map[string]aws.Config{}
 	}
 	c.byKey[key] = cfg
 	return cfg, nil
+}
+
+// adaptive returns cfg retrying in the SDK's adaptive mode, unless its
+// retry mode was chosen (AWS_RETRY_MODE, or the profile's retry_mode).
+func adaptive(cfg aws.Config) aws.Config {
+	if cfg.RetryMode == "" && cfg.Retryer == nil {
+		cfg.Retryer = func() aws.Retryer { return retry.NewAdaptiveMode() }
+	}
+	return cfg
 }
 
 // buildTargets makes a target of each of s.Targets, reaching each through

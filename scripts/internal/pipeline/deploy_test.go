@@ -100,7 +100,7 @@ func TestReadDeploySettings_RejectsBadSettingsNamingTheVariable(t *testing.T) {
 		{map[string]string{"LAMBDA_FUNCTION": "api", "DRY_RUN": "maybe"}, `DRY_RUN="maybe": want 1, true, yes or on, or 0, false, no or off`},
 		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_ROLLBACK": "2"}, `DEPLOY_ROLLBACK="2": want 1, true, yes or on, or 0, false, no or off`},
 		{map[string]string{"LAMBDA_FUNCTION": "api", "DEPLOY_CONFIRM": "please"}, `DEPLOY_CONFIRM="please": want 1, true, yes or on, or 0, false, no or off`},
-		{map[string]string{"LAMBDA_FUNCTION": "a:b"}, `LAMBDA_FUNCTION="a:b": want a function name or ARN`},
+		{map[string]string{"LAMBDA_FUNCTION": "a:b"}, `LAMBDA_FUNCTION: lambda function name "a:b": want 1 to 64 letters, digits, '-' and '_' (or give its ARN)`},
 	}
 	for _, tt := range tests {
 		_, err := ReadDeploySettings(envOf(tt.env))
@@ -130,6 +130,25 @@ func TestReadDeploySettings_ReadsATargetFileWithCommentsAndBlankLines(t *testing
 	}
 }
 
+func TestReadDeploySettings_ATargetSpelledTwiceIsDeployedToOnce(t *testing.T) {
+	t.Parallel()
+	got, err := ReadDeploySettings(envOf(map[string]string{
+		"DEPLOY_TARGETS":  ecsARN + ", " + lambdaARN + "\n" + ecsARN,
+		"LAMBDA_FUNCTION": strings.TrimSuffix(lambdaARN, ":live"),
+		"LAMBDA_ALIAS":    "live",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []TargetRef{
+		{ARN: mustARN(t, ecsARN), Name: ecsARN, Source: "DEPLOY_TARGETS line 1"},
+		{ARN: mustARN(t, lambdaARN), Name: lambdaARN, Source: "DEPLOY_TARGETS line 1"},
+	}
+	if diff := cmp.Diff(want, got.Targets); diff != "" {
+		t.Errorf("targets (-want +got):\n%s", diff)
+	}
+}
+
 func TestReadDeploySettings_MalformedEntryNamesTheEntryAndItsLine(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -137,16 +156,17 @@ func TestReadDeploySettings_MalformedEntryNamesTheEntryAndItsLine(t *testing.T) 
 	if err := os.WriteFile(path, []byte(ecsARN+"\n# ok so far\narn:aws:ecs:eu-west-1:1111:service/prod/web\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	fnARN := strings.TrimSuffix(lambdaARN, ":live")
 	tests := []struct{ targets, want string }{
 		{"@" + path, path + `:3: "arn:aws:ecs:eu-west-1:1111:service/prod/web": account "1111" is not a 12-digit account id`},
 		{"@" + filepath.Join(dir, "none.txt"), `DEPLOY_TARGETS="@` + filepath.Join(dir, "none.txt") + `": open ` + filepath.Join(dir, "none.txt") + `: no such file or directory`},
 		{ecsARN + "\nweb", `DEPLOY_TARGETS line 2: "web" is not an ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE or arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS])`},
-		{"arn:aws:s3:::bucket", `DEPLOY_TARGETS line 1: "arn:aws:s3:::bucket": s3 is not a kind of target this deploy knows (want ecs or lambda)`},
+		{"arn:aws:s3:::bucket", `DEPLOY_TARGETS line 1: "arn:aws:s3:::bucket": "s3" is not a kind of target this deploy knows (want ecs or lambda)`},
 		{"arn:aws:ecs:mars-1:111122223333:service/prod/web", `DEPLOY_TARGETS line 1: "arn:aws:ecs:mars-1:111122223333:service/prod/web": "mars-1" is not a known AWS region`},
 		{"arn:aws:ecs:eu-west-1:111122223333:service/web", `DEPLOY_TARGETS line 1: "arn:aws:ecs:eu-west-1:111122223333:service/web" is not an ECS service ARN (want arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE)`},
 		{"arn:aws:lambda:eu-west-1:111122223333:function:api:7", `DEPLOY_TARGETS line 1: "arn:aws:lambda:eu-west-1:111122223333:function:api:7": qualifier "7" is not an alias (a version cannot be deployed to)`},
-		{"arn:aws-cn:lambda:eu-west-1:111122223333:function:api", `DEPLOY_TARGETS line 1: "arn:aws-cn:lambda:eu-west-1:111122223333:function:api": region eu-west-1 is in partition aws, not aws-cn`},
-		{ecsARN + ", " + ecsARN, `DEPLOY_TARGETS line 1: "` + ecsARN + `" is listed twice (first at DEPLOY_TARGETS line 1)`},
+		{"arn:aws-cn:lambda:eu-west-1:111122223333:function:api", `DEPLOY_TARGETS line 1: "arn:aws-cn:lambda:eu-west-1:111122223333:function:api": region eu-west-1 is in partition aws, not "aws-cn"`},
+		{lambdaARN + "\n" + fnARN + ":test", lambdaARN + " (DEPLOY_TARGETS line 1) and " + fnARN + `:test (DEPLOY_TARGETS line 2) are the same function with different aliases, "live" and "test": list it once`},
 		{" , \n# nothing\n", `DEPLOY_TARGETS=", \n# nothing" lists no target`},
 	}
 	for _, tt := range tests {
