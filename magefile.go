@@ -44,7 +44,7 @@ import (
 //   - ECS_CONTAINER: the container whose image changes in every ECS service. Default: the one whose image is in the deployed repository.
 //   - LAMBDA_ALIAS: publish a version and point this alias at it; an alias in a function's ARN wins. Default: none: publish nothing.
 //   - DEPLOY_CONCURRENCY: how many targets are deployed (planned, read) at once. Default: 8.
-//   - DEPLOY_TIMEOUT: how long each rollout may take: 90s, 15m, or plain seconds (10); the wait lasts exactly that long. Default: 10m.
+//   - DEPLOY_TIMEOUT: how long each rollout may take, at least 10s: 90s, 15m, or plain seconds (10); the wait lasts exactly that long, and each AWS call, retries included, a fifth of it (a minute at most). Default: 10m.
 //   - DRY_RUN: 1 plans exactly what a real run would deploy, resolved the same way, and changes nothing (no build, no push); without DEPLOY_IMAGE it says which tag would be built and pushed and whether the registry already holds it. Default: unset.
 //   - DEPLOY_ROLLBACK: 1: when a rollout fails or times out, an ECS service goes back to its previous task definition and a Lambda alias back to its previous version. Default: unset.
 //   - DEPLOY_CONFIRM: 1: show the plan and ask on the terminal (/dev/tty, so a piped stdin is fine) before changing anything; without a terminal, or with CI=true, refuse at once. Default: unset.

@@ -25,6 +25,9 @@ type DeploySettings struct {
 	// Targets are DEPLOY_TARGETS, then ECS_CLUSTER/ECS_SERVICE and
 	// LAMBDA_FUNCTION, in that order.
 	Targets []TargetRef
+	// Warnings are what reading them found worth saying, such as a
+	// target given twice.
+	Warnings []string
 	// Container is ECS_CONTAINER: the container whose image changes; ""
 	// means the one whose image is in the deployed repository.
 	Container string
@@ -103,7 +106,7 @@ func ReadDeploySettings(getenv func(string) string) (DeploySettings, error) {
 	if s.Targets, err = readTargets(env); err != nil {
 		return s, err
 	}
-	if s.Targets, err = dedupe(s.Targets, "", "", s.Alias); err != nil {
+	if s.Targets, s.Warnings, err = dedupe(s.Targets, "", "", s.Alias); err != nil {
 		return s, err
 	}
 	switch {
@@ -208,8 +211,13 @@ func newDeployEnv(ctx context.Context, s DeploySettings, check bool) (deployEnv,
 	if err != nil {
 		return deployEnv{}, err
 	}
-	if s.Targets, err = dedupe(s.Targets, cfg.Region, account, s.Alias); err != nil {
+	var warnings []string
+	if s.Targets, warnings, err = dedupe(s.Targets, cfg.Region, account, s.Alias); err != nil {
 		return deployEnv{}, err
+	}
+	// checkDeploy and Deploy both read the targets: say each thing once.
+	for _, w := range append(s.Warnings, warnings...) {
+		sessionOf(ctx).warnOnce(w)
 	}
 	targets, err := buildTargets(ctx, s, &targetConfigs{base: cfg, profile: ls.Profile, role: s.Role}, checker)
 	return deployEnv{targets: targets, registry: reg}, err

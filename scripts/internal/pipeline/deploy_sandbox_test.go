@@ -409,7 +409,7 @@ func TestDeploy_Sandbox_AServiceGivenAsARNAndAsShorthandIsDeployedToOnce(t *test
 	if rows := strings.Split(strings.TrimSpace(stdout), "\n"); len(rows) != 2 {
 		t.Errorf("table:\n%s\nwant a header and one row", stdout)
 	}
-	if want := "ecs service " + name + "/" + name + " (ECS_CLUSTER/ECS_SERVICE) is " + f.arns[0] + " (DEPLOY_TARGETS line 1) again; deploying to it once"; !strings.Contains(stderr, want) {
-		t.Errorf("no warning %q", want)
+	if want := "ecs service " + name + "/" + name + " (ECS_CLUSTER/ECS_SERVICE) is " + f.arns[0] + " (DEPLOY_TARGETS line 1) again; deploying to it once"; strings.Count(stderr, want) != 1 {
+		t.Errorf("the warning %q shows %d times, want once", want, strings.Count(stderr, want))
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/godax/godax/lib/awsauth"
-	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/deploy"
 )
 
@@ -178,7 +177,7 @@ func resolved(ref TargetRef, region, account, alias string) (deploy.ARN, string)
 // are taken to be in region and account, and are left alone when account
 // is "". Two spellings of one Lambda function that move different aliases
 // are an error: the function's code can take only one image.
-func dedupe(refs []TargetRef, region, account, alias string) ([]TargetRef, error) {
+func dedupe(refs []TargetRef, region, account, alias string) (_ []TargetRef, warnings []string, _ error) {
 	type first struct {
 		ref   TargetRef
 		alias string
@@ -197,12 +196,12 @@ func dedupe(refs []TargetRef, region, account, alias string) ([]TargetRef, error
 			seen[a.String()] = first{ref, moves}
 			out = append(out, ref)
 		case f.alias != moves:
-			return nil, fmt.Errorf("%s (%s) and %s (%s) are the same function with different aliases, %s and %s: list it once", f.ref.Name, f.ref.Source, ref.Name, ref.Source, deploy.Quoted(f.alias), deploy.Quoted(moves))
+			return nil, nil, fmt.Errorf("%s (%s) and %s (%s) are the same function with different aliases, %s and %s: list it once", f.ref.Name, f.ref.Source, ref.Name, ref.Source, deploy.Quoted(f.alias), deploy.Quoted(moves))
 		default:
-			dax.Warn("%s (%s) is %s (%s) again; deploying to it once", ref.Name, ref.Source, f.ref.Name, f.ref.Source)
+			warnings = append(warnings, fmt.Sprintf("%s (%s) is %s (%s) again; deploying to it once", ref.Name, ref.Source, f.ref.Name, f.ref.Source))
 		}
 	}
-	return out, nil
+	return out, warnings, nil
 }
 
 // callerAccount returns the account cfg acts in when a shorthand among

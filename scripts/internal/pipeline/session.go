@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/scripts/settings"
 )
 
@@ -28,6 +29,7 @@ type Session struct {
 	logins []LoginResult
 	tags   map[string]string // build context folder -> tag
 	pushed *PushRecord
+	warned map[string]bool
 }
 
 type sessionKey struct{}
@@ -123,6 +125,20 @@ func (s *Session) derive(set map[string]string) *Session {
 	}
 	maps.Copy(d.overrides, set)
 	return d
+}
+
+// warnOnce logs msg as a warning, unless this session did already.
+func (s *Session) warnOnce(msg string) {
+	s.mu.Lock()
+	seen := s.warned[msg]
+	if s.warned == nil {
+		s.warned = map[string]bool{}
+	}
+	s.warned[msg] = true
+	s.mu.Unlock()
+	if !seen {
+		dax.Warn("%s", msg)
+	}
 }
 
 // logged records the registries a login reached.
