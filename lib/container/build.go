@@ -132,8 +132,8 @@ func (c CLI) Build(ctx context.Context, o BuildOptions) error {
 	var notice *legacyNoticeFilter
 	if env["DOCKER_BUILDKIT"] == "0" {
 		legacyWhy.Do(func() {
-			fmt.Fprintln(out, "docker has no buildx plugin, so images are built with its legacy builder (DOCKER_BUILDKIT=0), "+
-				"and its deprecation notice is left out; install docker-buildx to build with BuildKit")
+			fmt.Fprintln(out, "docker has no buildx plugin, so images are built with its legacy builder (DOCKER_BUILDKIT=0);\n"+
+				"its deprecation notice is left out. Install docker-buildx to build with BuildKit.")
 		})
 		notice = &legacyNoticeFilter{w: out}
 		stderr = notice
@@ -237,7 +237,11 @@ func (c CLI) buildCommand(o BuildOptions, buildx bool) ([]string, map[string]str
 	for _, k := range slices.Sorted(maps.Keys(o.BuildArgs)) {
 		argv = append(argv, "--build-arg", k+"="+o.BuildArgs[k])
 	}
-	argv = append(argv, "--file", o.dockerfile())
+	// The tools read Dockerfile in the context by themselves, except
+	// podman, which looks for a Containerfile first.
+	if df := o.dockerfile(); c.Name == "podman" || filepath.Clean(df) != filepath.Join(o.Context, "Dockerfile") {
+		argv = append(argv, "--file", df)
+	}
 	for _, t := range o.Tags {
 		argv = append(argv, "--tag", t)
 	}

@@ -15,7 +15,7 @@ func TestBuildCommand_ForEachToolAndBuilder(t *testing.T) {
 		BuildArgs: map[string]string{"VERSION": "1.2", "APP": "demo"},
 	}
 	common := []string{"--platform", "linux/arm64", "--build-arg", "APP=demo", "--build-arg", "VERSION=1.2",
-		"--file", "ctx/Dockerfile", "--tag", "team/app:abc", "--tag", "team/app:latest", "ctx"}
+		"--tag", "team/app:abc", "--tag", "team/app:latest", "ctx"}
 	tests := []struct {
 		name    string
 		cli     string
@@ -30,8 +30,9 @@ func TestBuildCommand_ForEachToolAndBuilder(t *testing.T) {
 			argv: append([]string{"docker", "buildx", "build", "--load", "--builder", "remote", "--progress", "plain"}, common...)},
 		{name: "docker without buildx uses the legacy builder, which has no --progress", cli: "docker",
 			argv: append([]string{"docker", "build"}, common...), env: map[string]string{"DOCKER_BUILDKIT": "0"}},
-		{name: "podman has no --progress", cli: "podman",
-			argv: append([]string{"podman", "build"}, common...)},
+		{name: "podman has no --progress, and is told the Dockerfile, since it looks for a Containerfile first", cli: "podman",
+			argv: append([]string{"podman", "build", "--platform", "linux/arm64", "--build-arg", "APP=demo", "--build-arg", "VERSION=1.2",
+				"--file", "ctx/Dockerfile"}, common[6:]...)},
 		{name: "nerdctl is BuildKit", cli: "nerdctl",
 			argv: append([]string{"nerdctl", "build", "--progress", "plain"}, common...)},
 	}

@@ -90,7 +90,7 @@ func buildContext(t *testing.T) string {
 // legacy build of app:1 in dir that follows it, run with BuildKit off.
 func expectLegacyBuild(t *testing.T, sh *daxtest.Shell, dir string) *daxtest.Call {
 	sh.Expect("docker", "buildx", "version").Exit(1)
-	return sh.Expect("docker", "build", "--file", filepath.Join(dir, "Dockerfile"), "--tag", "app:1", dir).
+	return sh.Expect("docker", "build", "--tag", "app:1", dir).
 		Do(func(_ context.Context, inv dax.Invocation) error {
 			if got := inv.Getenv("DOCKER_BUILDKIT"); got != "0" {
 				t.Errorf("the legacy build ran with DOCKER_BUILDKIT=%q, want 0", got)

@@ -9,26 +9,13 @@ import (
 // WriteMarkdownTable writes outcomes to w as a Markdown table with the
 // columns of [WriteTable], for a CI job's summary page.
 func WriteMarkdownTable(w io.Writer, outcomes []Outcome) error {
-	rows := [][]string{{"target", "old image", "new image", "revision", "result"}}
-	for _, o := range outcomes {
-		r := o.Result
-		rev := ShortRevision(r.Revision)
-		if r.NewRevision != "" && r.NewRevision != r.Revision {
-			rev = orDash(rev) + " -> " + ShortRevision(r.NewRevision)
-		}
-		rows = append(rows, []string{o.Target, orDash(r.OldImage), orDash(r.NewImage), orDash(rev), o.statusLine()})
-	}
-	return writeMarkdown(w, rows)
+	return writeMarkdown(w, outcomeRows(outcomes))
 }
 
 // WriteStatusMarkdown writes sts to w as a Markdown table with the
 // columns of [WriteStatusTable].
 func WriteStatusMarkdown(w io.Writer, sts []Status) error {
-	rows := [][]string{{"target", "image", "revision", "detail"}}
-	for _, st := range sts {
-		rows = append(rows, []string{st.Target, orDash(st.Image), orDash(ShortRevision(st.Revision)), orDash(st.Detail)})
-	}
-	return writeMarkdown(w, rows)
+	return writeMarkdown(w, statusRows(sts))
 }
 
 // writeMarkdown writes rows, the first the header, as a Markdown table,
@@ -39,7 +26,7 @@ func writeMarkdown(w io.Writer, rows [][]string) error {
 		b.WriteString("|")
 		for _, cell := range row {
 			if i == 0 {
-				fmt.Fprintf(&b, " %s |", cell)
+				fmt.Fprintf(&b, " %s |", strings.ToLower(cell))
 			} else {
 				fmt.Fprintf(&b, " %s |", markdownCode(cell))
 			}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
 	"unicode"
 
@@ -227,33 +226,6 @@ func (r *LineReporter) Done(o Outcome) {
 // doneLine says how o ended and how long it took: "TARGET: ok in 1.2s".
 func doneLine(o Outcome) string {
 	return fmt.Sprintf("%s: %s in %s", printable(o.Target), o.statusLine(), o.Took.Round(time.Millisecond))
-}
-
-// WriteTable writes one row per outcome to w, in columns: target, old
-// image, new image, revision (old -> new) and result.
-func WriteTable(w io.Writer, outcomes []Outcome) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TARGET\tOLD IMAGE\tNEW IMAGE\tREVISION\tRESULT")
-	for _, o := range outcomes {
-		r := o.Result
-		rev := ShortRevision(r.Revision)
-		if r.NewRevision != "" && r.NewRevision != r.Revision {
-			rev = orDash(rev) + " -> " + ShortRevision(r.NewRevision)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable(o.Target), orDash(r.OldImage), orDash(r.NewImage), orDash(rev), o.statusLine())
-	}
-	return tw.Flush()
-}
-
-// WriteStatusTable writes one row per status to w, in columns: target,
-// image, revision and detail.
-func WriteStatusTable(w io.Writer, sts []Status) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TARGET\tIMAGE\tREVISION\tDETAIL")
-	for _, st := range sts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", printable(st.Target), orDash(st.Image), orDash(ShortRevision(st.Revision)), orDash(st.Detail))
-	}
-	return tw.Flush()
 }
 
 // orDash returns s, or "-" for "", as [printable] shows it.

@@ -170,8 +170,8 @@ func Up(ctx context.Context) (*State, error) {
 	if err := st.save(); err != nil {
 		return nil, err
 	}
-	dax.Info("sandbox: ready in %.1fs: moto %s, registry %s, dockerd %s",
-		time.Since(began).Seconds(), st.Endpoint(), st.RegistryHost(), st.DockerHost())
+	dax.Info("sandbox: ready in %.1fs: moto %s, registry %s", time.Since(began).Seconds(), st.Endpoint(), st.RegistryHost())
+	dax.Info("sandbox: dockerd %s", st.DockerHost())
 	dax.Info(`sandbox: point a shell at it with: eval "$(go run mage.go sandbox:env)"`)
 	return st, nil
 }

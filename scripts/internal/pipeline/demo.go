@@ -192,13 +192,13 @@ func ensureDemoTargets(ctx context.Context, sh *dax.Shell, t demoTargets, img de
 		return fmt.Errorf("demo: %w", err)
 	}
 	if created {
-		sh.Info("demo: created ECS service %s/%s running %s", t.Cluster, t.Service, img)
+		sh.Info("demo: created ECS service %s/%s running %s", t.Cluster, t.Service, forLog(img.String()))
 	}
 	if created, err = deploy.EnsureLambdaFunction(ctx, lc, ic, t.Function, img.String()); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	if created {
-		sh.Info("demo: created Lambda function %s running %s", t.Function, img)
+		sh.Info("demo: created Lambda function %s running %s", t.Function, forLog(img.String()))
 	}
 	return nil
 }

@@ -277,7 +277,7 @@ func RunDeploy(ctx context.Context, sh *dax.Shell, s DeploySettings, targets []d
 	var b strings.Builder
 	for _, p := range plans {
 		if p.NewImage != "" {
-			fmt.Fprintf(&b, "  %s\n", p)
+			fmt.Fprintf(&b, "  %s\n", forLog(p.String()))
 		}
 	}
 	if s.DryRun {
@@ -292,11 +292,11 @@ func RunDeploy(ctx context.Context, sh *dax.Shell, s DeploySettings, targets []d
 			return fmt.Errorf("deploy: %w", err)
 		}
 	}
-	sh.Step("deploying %s to %d target(s), %d at a time", img, len(targets), s.Concurrency)
-	progress := deploy.NewShellReporter(ctx, sh, len(targets))
+	sh.Step("deploying %s to %d target(s), %d at a time", forLog(img.String()), len(targets), s.Concurrency)
+	progress := logReporter{deploy.NewShellReporter(ctx, sh, len(targets))}
 	outcomes, err := deploy.RunAll(ctx, targets, img, conc, deploy.WithReporter(progress))
 	progress.Close()
-	if terr := deploy.WriteTable(out, forTerminal(out, outcomes)); terr != nil && err == nil {
+	if terr := writeTable(out, outcomes); terr != nil && err == nil {
 		err = terr
 	}
 	serr := githubSummary(func(w io.Writer) error {
@@ -354,7 +354,7 @@ func deployImage(ctx context.Context, s DeploySettings, reg *deploy.Registry) (d
 			return img, fmt.Errorf("DEPLOY_IMAGE=%s: %w", deploy.Quoted(s.Image), err)
 		}
 		if !ref.Pinned() {
-			dax.Info("promoting %s, which the registry holds as %s", ref, img.Digest)
+			dax.Info("promoting %s, which the registry holds as %s", ref, forLog(img.Digest))
 		}
 		return img, nil
 	}
@@ -371,7 +371,7 @@ func deployImage(ctx context.Context, s DeploySettings, reg *deploy.Registry) (d
 			dax.Info("dry run: a real run would build and push %s; the registry does not hold it yet", want)
 			return want, nil
 		}
-		dax.Info("dry run: a real run would build and push %s; the registry already holds it as %s, which the plan uses", want, d)
+		dax.Info("dry run: a real run would build and push %s; the registry already holds it as %s, which the plan uses", want, forLog(d))
 		return deploy.Image{Repository: want.Repository, Digest: d}, nil
 	}
 	rec, err := sessionOf(ctx).LastPush()
@@ -473,7 +473,7 @@ func Status(ctx context.Context) error {
 // writeStatus writes the status table of targets to w.
 func writeStatus(ctx context.Context, w io.Writer, s DeploySettings, targets []deploy.Target) error {
 	sts, err := deploy.StatusAll(ctx, targets, deploy.Concurrency(s.Concurrency))
-	if terr := deploy.WriteStatusTable(w, statusForTerminal(w, sts)); terr != nil && err == nil {
+	if terr := writeStatusTable(w, sts); terr != nil && err == nil {
 		err = terr
 	}
 	if serr := githubSummary(func(w io.Writer) error {

@@ -268,11 +268,11 @@ func Build(ctx context.Context) error {
 		return fmt.Errorf("build: %w", err)
 	}
 	start := time.Now()
-	end := dax.Group("building %s from %s", s.LocalRef(), s.Context)
+	end := dax.Group("building %s from %s", s.LocalRef(), shortPath(s.Context))
 	defer end()
 	opts := container.BuildOptions{
-		Context:    s.Context,
-		Dockerfile: s.Dockerfile,
+		Context:    shortPath(s.Context),
+		Dockerfile: shortPath(s.Dockerfile),
 		Tags:       []string{s.LocalRef()},
 		Platform:   s.Platform,
 		BuildArgs:  args,
@@ -282,6 +282,21 @@ func Build(ctx context.Context) error {
 	}
 	dax.Info("built %s in %s", s.LocalRef(), time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// shortPath is path relative to the working directory when it lies within
+// it, so that the printed build command reads as one typed by hand (and
+// fits a terminal); path itself otherwise.
+func shortPath(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	rel, err := filepath.Rel(wd, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return rel
 }
 
 // PushRecord is what a push leaves under the state folder for deploy to
@@ -381,7 +396,7 @@ func Push(ctx context.Context) error {
 			return err
 		}
 	} else {
-		dax.Info("%s is already in the registry as %s", remote, digest)
+		dax.Info("%s is already in the registry as %s", remote, forLog(digest))
 	}
 	rec := PushRecord{
 		Registry:   host,

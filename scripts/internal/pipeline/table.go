@@ -3,16 +3,11 @@ package pipeline
 import (
 	"io"
 	"os"
-	"strings"
 
 	"golang.org/x/term"
 
 	"github.com/godax/godax/lib/deploy"
 )
-
-// shortDigestHex is how many hex digits of a digest a table shows on a
-// terminal, as docker does for image IDs.
-const shortDigestHex = 12
 
 // onTerminal reports whether w is a terminal, where people read tables,
 // rather than a pipe or a file, where programs do.
@@ -21,50 +16,37 @@ func onTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// shortDigests shortens every sha256 digest in s to its first
-// [shortDigestHex] hex digits.
-func shortDigests(s string) string {
-	const prefix = "@sha256:"
-	var b strings.Builder
-	for {
-		i := strings.Index(s, prefix)
-		if i < 0 {
-			return b.String() + s
-		}
-		hex := i + len(prefix)
-		end := hex
-		for end < len(s) && strings.IndexByte("0123456789abcdef", s[end]) >= 0 {
-			end++
-		}
-		b.WriteString(s[:min(end, hex+shortDigestHex)])
-		s = s[end:]
+// forLog returns s for a log line: with its digests shortened when the
+// log (standard error) is a terminal, so that lines fit one; whole
+// otherwise.
+func forLog(s string) string {
+	if onTerminal(os.Stderr) {
+		return deploy.ShortDigests(s)
 	}
+	return s
 }
 
-// forTerminal returns outcomes with their digests shortened when w is a
-// terminal, so the table fits one; elsewhere they stay whole for the
-// programs that read them.
-func forTerminal(w io.Writer, outcomes []deploy.Outcome) []deploy.Outcome {
-	if !onTerminal(w) {
-		return outcomes
+// logReporter is a deploy's [deploy.ShellReporter] whose progress lines
+// go through [forLog].
+type logReporter struct{ *deploy.ShellReporter }
+
+// Progress logs "target: line", its digests shortened on a terminal.
+func (r logReporter) Progress(target, line string) { r.ShellReporter.Progress(target, forLog(line)) }
+
+// writeTable writes outcomes to w: compact on a terminal, where people
+// read it ([deploy.WriteCompactTable]); whole elsewhere (a pipe, CI), for
+// programs ([deploy.WriteTable]).
+func writeTable(w io.Writer, outcomes []deploy.Outcome) error {
+	if onTerminal(w) {
+		return deploy.WriteCompactTable(w, outcomes)
 	}
-	out := make([]deploy.Outcome, len(outcomes))
-	for i, o := range outcomes {
-		o.Result.OldImage, o.Result.NewImage = shortDigests(o.Result.OldImage), shortDigests(o.Result.NewImage)
-		out[i] = o
-	}
-	return out
+	return deploy.WriteTable(w, outcomes)
 }
 
-// statusForTerminal is [forTerminal] for a status table.
-func statusForTerminal(w io.Writer, sts []deploy.Status) []deploy.Status {
-	if !onTerminal(w) {
-		return sts
+// writeStatusTable is [writeTable] for a status table.
+func writeStatusTable(w io.Writer, sts []deploy.Status) error {
+	if onTerminal(w) {
+		return deploy.WriteCompactStatusTable(w, sts)
 	}
-	out := make([]deploy.Status, len(sts))
-	for i, st := range sts {
-		st.Image = shortDigests(st.Image)
-		out[i] = st
-	}
-	return out
+	return deploy.WriteStatusTable(w, sts)
 }
