@@ -410,6 +410,9 @@ func Push(ctx context.Context) error {
 		return fmt.Errorf("push: %w", err)
 	}
 	dax.Info("pushed %s in %s", remote, time.Since(start).Round(time.Millisecond))
+	if sess.side {
+		return nil
+	}
 	if _, err := fmt.Println(rec.Reference); err != nil {
 		return err
 	}

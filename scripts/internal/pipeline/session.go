@@ -23,6 +23,7 @@ import (
 type Session struct {
 	config    settings.Config
 	overrides map[string]string // set by the demo, over everything
+	side      bool              // a derived session: its results are not the run's
 
 	mu     sync.Mutex
 	awsCfg *aws.Config
@@ -115,11 +116,13 @@ func (s *Session) Set(name, value string) {
 }
 
 // derive returns a new session with s's settings and set over them, and
-// the registries s logged in to; it learns the rest itself.
+// the registries s logged in to; it learns the rest itself. What it
+// pushes is not the run's result: push neither prints its reference on
+// standard output nor sets a CI output for it.
 func (s *Session) derive(set map[string]string) *Session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := &Session{config: s.config, overrides: maps.Clone(s.overrides), logins: slices.Clone(s.logins)}
+	d := &Session{config: s.config, overrides: maps.Clone(s.overrides), logins: slices.Clone(s.logins), side: true}
 	if d.overrides == nil {
 		d.overrides = map[string]string{}
 	}
