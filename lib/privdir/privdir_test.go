@@ -14,41 +14,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/godax/godax/lib/privdir"
+
+	"github.com/godax/godax/lib/privdir/privdirtest"
 )
-
-// nobody is the unprivileged user the tests hand folders to.
-const nobody = 65534
-
-// asRoot skips t unless the test runs as root, which may chown.
-func asRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root, to hand files to another user")
-	}
-}
-
-// mkdir makes dir with mode perm (umask aside) owned by uid.
-func mkdir(t *testing.T, dir string, perm fs.FileMode, uid int) {
-	t.Helper()
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, perm); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chown(dir, uid, uid); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func modeOf(t *testing.T, path string) fs.FileMode {
-	t.Helper()
-	fi, err := os.Lstat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Mode()
-}
 
 func TestMake_CreatesMissingFoldersWithMode0700(t *testing.T) {
 	t.Parallel()
@@ -57,7 +25,7 @@ func TestMake_CreatesMissingFoldersWithMode0700(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range []string{dir, filepath.Dir(dir)} {
-		if got := modeOf(t, d).Perm(); got != 0o700 {
+		if got := privdirtest.ModeOf(t, d).Perm(); got != 0o700 {
 			t.Errorf("%s: mode %v, want 0700", d, got)
 		}
 	}
@@ -68,9 +36,9 @@ func TestMake_CreatesMissingFoldersWithMode0700(t *testing.T) {
 
 func TestCheck_RefusesAFolderOfAnotherUserNamingTheSettingOwnerAndMode(t *testing.T) {
 	t.Parallel()
-	asRoot(t)
+	privdirtest.RequireRoot(t)
 	dir := filepath.Join(t.TempDir(), "theirs")
-	mkdir(t, dir, 0o777, nobody)
+	privdirtest.Mkdir(t, dir, 0o777, privdirtest.Nobody)
 	err := privdir.Make("X_DIR", dir)
 	want := fmt.Sprintf("X_DIR: refusing %s: it is owned by uid %d with mode 0777; want a folder owned by uid 0 that group and others cannot write (no existing folder is changed to fit)", dir, nobody)
 	if err == nil || err.Error() != want {
@@ -80,7 +48,7 @@ func TestCheck_RefusesAFolderOfAnotherUserNamingTheSettingOwnerAndMode(t *testin
 	if !errors.As(err, &ue) {
 		t.Errorf("%T is not an *UnsafeError", err)
 	}
-	if got := modeOf(t, dir).Perm(); got != 0o777 {
+	if got := privdirtest.ModeOf(t, dir).Perm(); got != 0o777 {
 		t.Errorf("the folder's mode became %v", got)
 	}
 }
@@ -88,20 +56,20 @@ func TestCheck_RefusesAFolderOfAnotherUserNamingTheSettingOwnerAndMode(t *testin
 func TestMake_RefusesAnOwnFolderOthersCanWriteAndLeavesItAsItWas(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "mine")
-	mkdir(t, dir, 0o770, os.Geteuid())
+	privdirtest.Mkdir(t, dir, 0o770, os.Geteuid())
 	if err := privdir.Make("X_DIR", dir); err == nil || !strings.Contains(err.Error(), "with mode 0770") {
 		t.Errorf("got %v, want a refusal naming mode 0770", err)
 	}
-	if got := modeOf(t, dir).Perm(); got != 0o770 {
+	if got := privdirtest.ModeOf(t, dir).Perm(); got != 0o770 {
 		t.Errorf("the folder's mode became %v", got)
 	}
 }
 
 func TestPick_ChoosesAFolderOfItsOwnInsideASharedFolderAndLeavesTheSharedOneAlone(t *testing.T) {
 	t.Parallel()
-	asRoot(t)
+	privdirtest.RequireRoot(t)
 	shared := filepath.Join(t.TempDir(), "tmp")
-	mkdir(t, shared, 0o777|fs.ModeSticky, nobody)
+	privdirtest.Mkdir(t, shared, 0o777|fs.ModeSticky, privdirtest.Nobody)
 	if err := os.Chown(shared, 0, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -112,10 +80,10 @@ func TestPick_ChoosesAFolderOfItsOwnInsideASharedFolderAndLeavesTheSharedOneAlon
 	if err := privdir.Make("X_DIR", dir); err != nil {
 		t.Fatal(err)
 	}
-	if got := modeOf(t, dir).Perm(); got != 0o700 {
+	if got := privdirtest.ModeOf(t, dir).Perm(); got != 0o700 {
 		t.Errorf("mode %v, want 0700", got)
 	}
-	if got := modeOf(t, shared); got.Perm() != 0o777 || got&fs.ModeSticky == 0 {
+	if got := privdirtest.ModeOf(t, shared); got.Perm() != 0o777 || got&fs.ModeSticky == 0 {
 		t.Errorf("the shared folder's mode became %v", got)
 	}
 	if got := privdir.Pick(dir); got != dir {
@@ -125,10 +93,10 @@ func TestPick_ChoosesAFolderOfItsOwnInsideASharedFolderAndLeavesTheSharedOneAlon
 
 func TestMake_RefusesAFolderOfItsOwnThatAnotherUserPlantedInASharedFolder(t *testing.T) {
 	t.Parallel()
-	asRoot(t)
+	privdirtest.RequireRoot(t)
 	shared := filepath.Join(t.TempDir(), "tmp")
-	mkdir(t, shared, 0o777|fs.ModeSticky, 0)
-	mkdir(t, filepath.Join(shared, "godax-0"), 0o700, nobody)
+	privdirtest.Mkdir(t, shared, 0o777|fs.ModeSticky, 0)
+	privdirtest.Mkdir(t, filepath.Join(shared, "godax-0"), 0o700, nobody)
 	if err := privdir.Make("X_DIR", privdir.Pick(shared)); err == nil || !strings.Contains(err.Error(), "owned by uid 65534") {
 		t.Errorf("got %v, want a refusal naming uid 65534", err)
 	}
@@ -136,11 +104,11 @@ func TestMake_RefusesAFolderOfItsOwnThatAnotherUserPlantedInASharedFolder(t *tes
 
 func TestCheck_RefusesAFolderReachedThroughAFolderOthersCanWrite(t *testing.T) {
 	t.Parallel()
-	asRoot(t)
+	privdirtest.RequireRoot(t)
 	open := filepath.Join(t.TempDir(), "open")
-	mkdir(t, open, 0o777, nobody)
+	privdirtest.Mkdir(t, open, 0o777, privdirtest.Nobody)
 	dir := filepath.Join(open, "state")
-	mkdir(t, dir, 0o700, 0)
+	privdirtest.Mkdir(t, dir, 0o700, 0)
 	err := privdir.Check("X_DIR", dir)
 	if err == nil || !strings.Contains(err.Error(), open+" on its path is owned by uid 65534 with mode 0777") {
 		t.Errorf("got %v, want a refusal naming %s", err, open)
@@ -149,10 +117,10 @@ func TestCheck_RefusesAFolderReachedThroughAFolderOthersCanWrite(t *testing.T) {
 
 func TestCheck_RefusesALinkOfAnotherUserAndFollowsOneOfItsOwn(t *testing.T) {
 	t.Parallel()
-	asRoot(t)
+	privdirtest.RequireRoot(t)
 	base := t.TempDir()
 	target := filepath.Join(base, "target")
-	mkdir(t, target, 0o700, 0)
+	privdirtest.Mkdir(t, target, 0o700, 0)
 	link := filepath.Join(base, "link")
 	if err := os.Symlink("target", link); err != nil {
 		t.Fatal(err)
@@ -160,7 +128,7 @@ func TestCheck_RefusesALinkOfAnotherUserAndFollowsOneOfItsOwn(t *testing.T) {
 	if err := privdir.Check("X_DIR", link); err != nil {
 		t.Errorf("own link: %v", err)
 	}
-	if err := os.Lchown(link, nobody, nobody); err != nil {
+	if err := os.Lchown(link, privdirtest.Nobody, privdirtest.Nobody); err != nil {
 		t.Fatal(err)
 	}
 	if err := privdir.Check("X_DIR", link); err == nil || !strings.Contains(err.Error(), "the link "+link+" on its path is owned by uid 65534") {
@@ -199,7 +167,7 @@ func TestOpenFile_NeverFollowsALinkNorCreatesItsTarget(t *testing.T) {
 
 func TestReadFile_RefusesAFileOfAnotherUser(t *testing.T) {
 	t.Parallel()
-	asRoot(t)
+	privdirtest.RequireRoot(t)
 	path := filepath.Join(t.TempDir(), "state.json")
 	if err := os.WriteFile(path, []byte("{}"), 0o600); err != nil {
 		t.Fatal(err)
@@ -207,7 +175,7 @@ func TestReadFile_RefusesAFileOfAnotherUser(t *testing.T) {
 	if _, err := privdir.ReadFile(path); err != nil {
 		t.Fatalf("own file: %v", err)
 	}
-	if err := os.Chown(path, nobody, nobody); err != nil {
+	if err := os.Chown(path, privdirtest.Nobody, privdirtest.Nobody); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := privdir.ReadFile(path); err == nil || !strings.Contains(err.Error(), "owned by uid 65534") {

@@ -11,17 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/godax/godax/lib/privdir/privdirtest"
 )
-
-// nobody is the unprivileged user that plays the other user.
-const nobody = 65534
-
-func asRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root, to hand files to another user")
-	}
-}
 
 // useStateDir points the sandbox at stateDir/sandbox for the test.
 func useStateDir(t *testing.T, stateDir string) {
@@ -101,13 +93,13 @@ func exists(t *testing.T, path string) {
 // as the run folder and root's sleep as moto: Down must refuse the folder
 // and touch neither.
 func TestDown_RefusesASandboxFolderOfAnotherUser(t *testing.T) {
-	asRoot(t)
+	privdirtest.RequireRoot(t)
 	stateDir := filepath.Join(t.TempDir(), "state")
 	dir := filepath.Join(stateDir, "sandbox")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := errors.Join(os.Chmod(dir, 0o777), os.Chown(dir, nobody, nobody)); err != nil {
+	if err := errors.Join(os.Chmod(dir, 0o777), os.Chown(dir, privdirtest.Nobody, privdirtest.Nobody)); err != nil {
 		t.Fatal(err)
 	}
 	runDir, proc := victim(t), sleeper(t)

@@ -10,10 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// nobody is the unprivileged user that plays the other user.
-const nobody = 65534
+	"github.com/godax/godax/lib/privdir/privdirtest"
+)
 
 // TestGet_NeitherServesNorTouchesACacheInAFolderOfAnotherUser plants, in
 // a folder nobody owns and anyone may write, an entry with the attacker's
@@ -46,7 +45,7 @@ func TestGet_NeitherServesNorTouchesACacheInAFolderOfAnotherUser(t *testing.T) {
 		if err := os.Mkdir(d, 0o700); err != nil {
 			t.Fatal(err)
 		}
-		if err := errors.Join(os.Chmod(d, 0o777), os.Chown(d, nobody, nobody)); err != nil {
+		if err := errors.Join(os.Chmod(d, 0o777), os.Chown(d, privdirtest.Nobody, privdirtest.Nobody)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -54,7 +53,7 @@ func TestGet_NeitherServesNorTouchesACacheInAFolderOfAnotherUser(t *testing.T) {
 	if err := os.WriteFile(entry, []byte(planted), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chown(entry, nobody, nobody); err != nil {
+	if err := os.Chown(entry, privdirtest.Nobody, privdirtest.Nobody); err != nil {
 		t.Fatal(err)
 	}
 	target := filepath.Join(t.TempDir(), "created-through-the-link")

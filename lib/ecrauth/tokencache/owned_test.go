@@ -12,45 +12,12 @@ import (
 	"testing"
 
 	"github.com/godax/godax/lib/ecrauth/tokencache"
+
+	"github.com/godax/godax/lib/privdir/privdirtest"
 )
 
-// nobody is the unprivileged user that plays the other user.
-const nobody = 65534
-
-func asRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root, to hand files to another user")
-	}
-}
-
-// foreignDir makes a folder owned by nobody with mode perm.
-func foreignDir(t *testing.T, perm fs.FileMode) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "theirs")
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, perm); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chown(dir, nobody, nobody); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-func modeOf(t *testing.T, path string) fs.FileMode {
-	t.Helper()
-	fi, err := os.Lstat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Mode()
-}
-
 func TestDefaultDir_KeepsTheCacheInAFolderOfItsOwnInsideASharedFolderAndLeavesThatAlone(t *testing.T) {
-	asRoot(t)
+	privdirtest.RequireRoot(t)
 	shared := filepath.Join(t.TempDir(), "tmp")
 	if err := os.Mkdir(shared, 0o700); err != nil {
 		t.Fatal(err)
@@ -67,7 +34,7 @@ func TestDefaultDir_KeepsTheCacheInAFolderOfItsOwnInsideASharedFolderAndLeavesTh
 	if err := c.Put(key, entry()); err != nil {
 		t.Fatal(err)
 	}
-	if got := modeOf(t, shared); got.Perm() != 0o777 || got&fs.ModeSticky == 0 {
+	if got := privdirtest.ModeOf(t, shared); got.Perm() != 0o777 || got&fs.ModeSticky == 0 {
 		t.Errorf("the shared folder's mode became %v, want it left at 1777", got)
 	}
 	if files, _ := filepath.Glob(filepath.Join(shared, "*.json")); len(files) != 0 {
@@ -80,7 +47,7 @@ func TestDefaultDir_KeepsTheCacheInAFolderOfItsOwnInsideASharedFolderAndLeavesTh
 
 func TestPut_RefusesALinkOfAnotherUserAndLeavesItsTargetAlone(t *testing.T) {
 	t.Parallel()
-	asRoot(t)
+	privdirtest.RequireRoot(t)
 	base := t.TempDir()
 	target := filepath.Join(base, "target")
 	if err := os.Mkdir(target, 0o755); err != nil {
@@ -93,14 +60,14 @@ func TestPut_RefusesALinkOfAnotherUserAndLeavesItsTargetAlone(t *testing.T) {
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Lchown(link, nobody, nobody); err != nil {
+	if err := os.Lchown(link, privdirtest.Nobody, privdirtest.Nobody); err != nil {
 		t.Fatal(err)
 	}
 	err := tokencache.Cache{Dir: link}.Put(key, entry())
 	if err == nil || !strings.Contains(err.Error(), "ECR_CACHE_DIR: refusing "+link) {
 		t.Errorf("got %v, want a refusal naming ECR_CACHE_DIR and %s", err, link)
 	}
-	if got := modeOf(t, target).Perm(); got != 0o755 {
+	if got := privdirtest.ModeOf(t, target).Perm(); got != 0o755 {
 		t.Errorf("the link's target's mode became %v", got)
 	}
 	if files, _ := os.ReadDir(target); len(files) != 0 {
@@ -110,13 +77,13 @@ func TestPut_RefusesALinkOfAnotherUserAndLeavesItsTargetAlone(t *testing.T) {
 
 func TestPrepare_RefusesAFolderOthersCanWriteNamingItsOwnerAndMode(t *testing.T) {
 	t.Parallel()
-	asRoot(t)
-	dir := foreignDir(t, 0o777)
+	privdirtest.RequireRoot(t)
+	dir := privdirtest.ForeignDir(t, 0o777)
 	err := tokencache.Cache{Dir: dir}.Prepare()
 	if err == nil || !strings.Contains(err.Error(), "is owned by uid 65534 with mode 0777") {
 		t.Errorf("got %v, want a refusal naming the owner and mode", err)
 	}
-	if got := modeOf(t, dir).Perm(); got != 0o777 {
+	if got := privdirtest.ModeOf(t, dir).Perm(); got != 0o777 {
 		t.Errorf("the folder's mode became %v", got)
 	}
 }
@@ -136,15 +103,15 @@ func plant(t *testing.T, dir string, e tokencache.Entry) {
 	if err := os.WriteFile(path, data, 0o666); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chown(path, nobody, nobody); err != nil {
+	if err := os.Chown(path, privdirtest.Nobody, privdirtest.Nobody); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestGet_IgnoresAnEntryPlantedInAFolderOfAnotherUser(t *testing.T) {
 	t.Parallel()
-	asRoot(t)
-	dir := foreignDir(t, 0o777)
+	privdirtest.RequireRoot(t)
+	dir := privdirtest.ForeignDir(t, 0o777)
 	e := entry()
 	e.Username, e.Secret = "AWS", "ATTACKER-PLANTED"
 	plant(t, dir, e)
@@ -159,13 +126,13 @@ func TestGet_IgnoresAnEntryPlantedInAFolderOfAnotherUser(t *testing.T) {
 
 func TestLock_NeverFollowsAPlantedLinkNorChangesTheFolder(t *testing.T) {
 	t.Parallel()
-	asRoot(t)
-	for name, dir := range map[string]string{"another user's folder": foreignDir(t, 0o777), "its own folder": t.TempDir()} {
+	privdirtest.RequireRoot(t)
+	for name, dir := range map[string]string{"another user's folder": privdirtest.ForeignDir(t, 0o777), "its own folder": t.TempDir()} {
 		target := filepath.Join(t.TempDir(), "created-through-the-link")
 		if err := os.Symlink(target, filepath.Join(dir, key.ID()+".lock")); err != nil {
 			t.Fatal(err)
 		}
-		before := modeOf(t, dir)
+		before := privdirtest.ModeOf(t, dir)
 		unlock, err := tokencache.Cache{Dir: dir}.Lock(context.Background(), key)
 		if err == nil {
 			_ = unlock()
@@ -174,7 +141,7 @@ func TestLock_NeverFollowsAPlantedLinkNorChangesTheFolder(t *testing.T) {
 		if _, err := os.Lstat(target); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("%s: the link's target was created", name)
 		}
-		if got := modeOf(t, dir); got != before {
+		if got := privdirtest.ModeOf(t, dir); got != before {
 			t.Errorf("%s: the folder's mode went from %v to %v", name, before, got)
 		}
 	}
@@ -184,7 +151,7 @@ func TestLock_NeverFollowsAPlantedLinkNorChangesTheFolder(t *testing.T) {
 // or the tests above would pass for the wrong reason.
 func TestPlant_WritesAnEntryGetServesOnceItsOwnerIsTheCurrentUser(t *testing.T) {
 	t.Parallel()
-	asRoot(t)
+	privdirtest.RequireRoot(t)
 	dir := t.TempDir()
 	e := entry()
 	e.Secret = "ATTACKER-PLANTED"

@@ -3,29 +3,22 @@
 package pipeline
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/godax/godax/scripts/settings"
+
+	"github.com/godax/godax/lib/privdir/privdirtest"
 )
 
 // TestLastPush_RefusesARecordInAStateFolderOfAnotherUser plants, in a
 // state folder nobody owns and anyone may write, a push record naming the
 // attacker's digest: deploy must not take it.
 func TestLastPush_RefusesARecordInAStateFolderOfAnotherUser(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root, to hand files to another user")
-	}
-	dir := filepath.Join(t.TempDir(), "state")
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := errors.Join(os.Chmod(dir, 0o777), os.Chown(dir, 65534, 65534)); err != nil {
-		t.Fatal(err)
-	}
+	privdirtest.RequireRoot(t)
+	dir := privdirtest.ForeignDir(t, 0o777)
 	digest := "sha256:" + strings.Repeat("e", 64)
 	planted := `{"repository":"app","digest":"` + digest + `","reference":"evil.example/app@` + digest + `"}`
 	if err := os.WriteFile(filepath.Join(dir, pushRecordFile), []byte(planted), 0o644); err != nil {
