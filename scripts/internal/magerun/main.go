@@ -12,6 +12,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"go/build"
 	"io"
@@ -23,6 +25,7 @@ import (
 	"github.com/magefile/mage/mage"
 	"github.com/magefile/mage/mg"
 
+	"github.com/godax/godax/lib/dax/signals"
 	"github.com/godax/godax/scripts/settings"
 )
 
@@ -35,7 +38,23 @@ func main() {
 	if compiles(args) {
 		fmt.Fprintln(os.Stderr, "godax: compiling the targets; a first build takes a minute or so, later ones reuse Go's build cache")
 	}
-	os.Exit(mage.ParseAndRun(os.Stdout, os.Stderr, os.Stdin, args))
+	os.Exit(run(args))
+}
+
+// run runs mage with args and returns the status to exit with. A signal
+// that stops a run (SIGINT, SIGTERM, SIGHUP) reaches the whole process
+// group: the targets binary mage runs handles it, while this process
+// waits for it, and then exits with 128 plus the signal's number, also
+// when mage reports only that its child failed (killed before it could
+// handle the signal, or a compile the signal stopped).
+func run(args []string) int {
+	_, done := signals.Context(context.Background())
+	code := mage.ParseAndRun(os.Stdout, os.Stderr, os.Stdin, args)
+	var stopped *signals.Error
+	if errors.As(done(nil), &stopped) && code != 0 {
+		return stopped.ExitStatus()
+	}
+	return code
 }
 
 // runsTargets parses args as mage does and returns the invocation when they
