@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -36,7 +37,7 @@ import (
 // whose Go files it is built from.
 const frontEnd = "./scripts/internal/magerun"
 
-var frontEndSources = []string{"scripts/internal/magerun", "scripts/settings"}
+var frontEndSources = []string{"scripts/internal/magerun", "scripts/settings", "lib/dax/signals"}
 
 // unusedFor is how long a front end may go unused before a build of
 // another removes it. One removed while a checkout still needs it is
@@ -61,16 +62,23 @@ func main() {
 	}
 	cmd := exec.Command(exe, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	// An interrupt reaches the whole process group; the targets handle it
-	// and this program waits for them to finish.
-	signal.Notify(make(chan os.Signal, 1), os.Interrupt)
+	// A signal that stops a run (Ctrl-C's SIGINT, the SIGTERM of timeout,
+	// systemd or a CI runner, a closed terminal's SIGHUP) reaches the
+	// whole process group: the targets handle it, and this program waits
+	// for them and exits with their status. go run itself exits at once
+	// on SIGTERM and SIGHUP, and 1 whatever the status, so scripts that
+	// need the status run the compiled targets (go run mage.go install).
+	signal.Notify(make(chan os.Signal, 1), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	err = cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
+		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			os.Exit(128 + int(ws.Signal())) // as a shell reports a program a signal ended
+		}
 		if code := exit.ExitCode(); code > 0 {
 			os.Exit(code)
 		}
-		os.Exit(1) // killed by a signal
+		os.Exit(1)
 	}
 	if err != nil {
 		fail(err)

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,9 +56,9 @@ func userEnv(st *sandbox.State, extra ...string) []string {
 	return append(env, extra...)
 }
 
-// run runs name with args in dir under env, and returns its standard
+// runIn runs name with args in dir under env, and returns its standard
 // output; a failure ends the test with both streams.
-func run(t *testing.T, dir string, env []string, name string, args ...string) string {
+func runIn(t *testing.T, dir string, env []string, name string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -77,16 +78,16 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) st
 func gitRepo(t *testing.T, dir string) string {
 	t.Helper()
 	env := append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-	run(t, dir, env, "git", "init", "-q")
-	run(t, dir, env, "git", "add", "-A")
-	run(t, dir, env, "git", "commit", "-q", "-m", "first")
-	return strings.TrimSpace(run(t, dir, env, "git", "rev-parse", "--short", "HEAD"))
+	runIn(t, dir, env, "git", "init", "-q")
+	runIn(t, dir, env, "git", "add", "-A")
+	runIn(t, dir, env, "git", "commit", "-q", "-m", "first")
+	return strings.TrimSpace(runIn(t, dir, env, "git", "rev-parse", "--short", "HEAD"))
 }
 
 // gitStatus is git status --porcelain of dir, untracked files included.
 func gitStatus(t *testing.T, dir string) string {
 	t.Helper()
-	return run(t, dir, os.Environ(), "git", "status", "--porcelain", "--untracked-files=all")
+	return runIn(t, dir, os.Environ(), "git", "status", "--porcelain", "--untracked-files=all")
 }
 
 // copyTree copies the regular files under src to dst.
@@ -162,7 +163,7 @@ func TestExampleService_CopiedOutsideTheCheckoutListsPushesAndDeploys(t *testing
 	env := userEnv(st, "IMAGE_REPOSITORY="+repo, "GOFLAGS=-mod=mod")
 	mage := func(args ...string) string {
 		t.Helper()
-		return run(t, dir, env, "go", append([]string{"run", "github.com/magefile/mage"}, args...)...)
+		return runIn(t, dir, env, "go", append([]string{"run", "github.com/magefile/mage"}, args...)...)
 	}
 
 	list := mage("-l")
@@ -186,7 +187,7 @@ func TestExampleService_CopiedOutsideTheCheckoutListsPushesAndDeploys(t *testing
 		t.Fatalf("push printed %q, want the pinned reference in the sandbox registry", ref)
 	}
 	// The image holds the example's own files, from its own Dockerfile.
-	docker := func(args ...string) string { return run(t, dir, env, "docker", args...) }
+	docker := func(args ...string) string { return runIn(t, dir, env, "docker", args...) }
 	id := strings.TrimSpace(docker("create", ref, "/none"))
 	t.Cleanup(func() { docker("rm", id) })
 	files := docker("export", id)
@@ -220,38 +221,55 @@ func TestExampleService_CopiedOutsideTheCheckoutListsPushesAndDeploys(t *testing
 	}
 }
 
-// targets is the targets binary, compiled once for the tests that run it.
-var targets struct {
-	once sync.Once
-	dir  string
-	err  error
-}
+// compiledTargets compiles the targets as install does (cmd/godax's
+// magefile), once for the package's tests, and returns the binary.
+var compiledTargets = sync.OnceValues(func() (string, error) {
+	made.targets.Store(true)
+	root, err := state.ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "godax-targets-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "godax")
+	cmd := exec.Command("go", "run", "mage.go", "-d", "cmd/godax", "-compile", bin)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go run mage.go -d cmd/godax -compile: %v\n%s", err, out)
+	}
+	return bin, nil
+})
 
-// targetsBinary compiles the targets as install does (cmd/godax), once, and
-// returns the binary.
+// targetsBinary is [compiledTargets] for t.
 func targetsBinary(t *testing.T) string {
 	t.Helper()
-	root := godaxRoot(t)
-	targets.once.Do(func() {
-		if targets.dir, targets.err = os.MkdirTemp("", "godax-targets-"); targets.err != nil {
-			return
-		}
-		cmd := exec.Command("go", "run", "mage.go", "-d", "cmd/godax", "-compile", filepath.Join(targets.dir, "godax"))
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			targets.err = fmt.Errorf("go run mage.go -compile: %v\n%s", err, out)
-		}
-	})
-	if targets.err != nil {
-		t.Fatal(targets.err)
+	bin, err := compiledTargets()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return filepath.Join(targets.dir, "godax")
+	return bin
 }
+
+// made says which of what the tests share were made, so that TestMain
+// cleans up those alone, and makes nothing to clean it up.
+var made struct{ targets, suite, moto atomic.Bool }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if targets.dir != "" {
-		os.RemoveAll(targets.dir)
+	if made.targets.Load() {
+		if bin, err := compiledTargets(); err == nil {
+			_ = os.RemoveAll(filepath.Dir(bin))
+		}
+	}
+	if made.suite.Load() {
+		if s, err := suite(); err == nil {
+			_ = os.RemoveAll(s.dir)
+		}
+	}
+	if made.moto.Load() {
+		stopMoto()
 	}
 	os.Exit(code)
 }
@@ -280,7 +298,7 @@ func TestRepositoryThatIsNotAGoModule_PushesTwiceWithACleanTreeAndItsCommitAsTag
 	env := userEnv(st, fmt.Sprintf("IMAGE_REPOSITORY=godax-site-%d", time.Now().UnixNano()))
 	var refs []string
 	for i := range 2 {
-		out := strings.TrimSpace(run(t, dir, env, bin, "push"))
+		out := strings.TrimSpace(runIn(t, dir, env, bin, "push"))
 		refs = append(refs, out[strings.LastIndex(out, "\n")+1:])
 		if s := gitStatus(t, dir); s != "" {
 			t.Fatalf("git status after push %d = %q, want it clean", i+1, s)

@@ -6,13 +6,9 @@ import (
 	"github.com/godax/godax/scripts/internal/pipeline"
 )
 
-// session returns ctx carrying the run's session, and the session: the
-// one ctx already carries when another target runs this one first, else
-// a new one read from [Config] and the environment.
-func session(ctx context.Context) (context.Context, *pipeline.Session) {
-	if s := pipeline.SessionFrom(ctx); s != nil {
-		return ctx, s
-	}
-	s := pipeline.NewSession(Config)
-	return pipeline.WithSession(ctx, s), s
+// run runs a target's step with the run's session, made from [Config]
+// when this target is the run's top one, which then also stops the run
+// on SIGINT, SIGTERM or SIGHUP: see [pipeline.RunTarget].
+func run(ctx context.Context, step func(context.Context) error) error {
+	return pipeline.RunTarget(ctx, Config, step)
 }

@@ -47,8 +47,7 @@ var Config settings.Config
 //   - ECR_LOGIN_MODE: helper routes the registry to docker-credential-godax instead of storing a password: Docker then asks it for a token on each pull and push. Default: login.
 //   - CONTAINER_CLI: docker, podman, nerdctl or finch. Default: docker.
 func EcrLogin(ctx context.Context) error {
-	ctx, _ = session(ctx)
-	return pipeline.EcrLogin(ctx)
+	return run(ctx, pipeline.EcrLogin)
 }
 
 // Build builds the image IMAGE_REPOSITORY:IMAGE_TAG from the repository's Dockerfile.
@@ -68,8 +67,7 @@ func EcrLogin(ctx context.Context) error {
 //   - BUILD_ARG_<NAME>: passed as --build-arg NAME=VALUE, e.g. BUILD_ARG_VERSION=1.2; NAME is letters, digits and _, VALUE one line. Default: none.
 //   - CI: any value but 0, false, no or off means a CI run: plain output (no colour, plain build progress), no prompts (DEPLOY_CONFIRM refuses), and integration tests fail instead of skipping without the sandbox. Default: unset.
 func Build(ctx context.Context) error {
-	ctx, _ = session(ctx)
-	return pipeline.Build(ctx)
+	return run(ctx, pipeline.Build)
 }
 
 // Push pushes the built image to ECR, logging in and building first if needed.
@@ -107,12 +105,13 @@ func Build(ctx context.Context) error {
 //   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it, and must be yours and not writable by others. Default: .godax at the top of the repository the target runs in (else the working directory).
 //   - CI: any value but 0, false, no or off means a CI run: plain output (no colour, plain build progress), no prompts (DEPLOY_CONFIRM refuses), and integration tests fail instead of skipping without the sandbox. Default: unset.
 func Push(ctx context.Context) error {
-	ctx, _ = session(ctx)
-	if err := pipeline.CheckPush(ctx); err != nil {
-		return err
-	}
-	mg.CtxDeps(ctx, EcrLogin, Build)
-	return pipeline.Push(ctx)
+	return run(ctx, func(ctx context.Context) error {
+		if err := pipeline.CheckPush(ctx); err != nil {
+			return err
+		}
+		mg.CtxDeps(ctx, EcrLogin, Build)
+		return pipeline.Push(ctx)
+	})
 }
 
 // Deploy rolls one image out to every configured ECS service and Lambda function, and waits for them.
@@ -169,15 +168,16 @@ func Push(ctx context.Context) error {
 //   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it, and must be yours and not writable by others. Default: .godax at the top of the repository the target runs in (else the working directory).
 //   - CI: any value but 0, false, no or off means a CI run: plain output (no colour, plain build progress), no prompts (DEPLOY_CONFIRM refuses), and integration tests fail instead of skipping without the sandbox. Default: unset.
 func Deploy(ctx context.Context) error {
-	ctx, _ = session(ctx)
-	push, err := pipeline.CheckDeploy(ctx)
-	if err != nil {
-		return err
-	}
-	if push {
-		mg.CtxDeps(ctx, Push)
-	}
-	return pipeline.Deploy(ctx)
+	return run(ctx, func(ctx context.Context) error {
+		push, err := pipeline.CheckDeploy(ctx)
+		if err != nil {
+			return err
+		}
+		if push {
+			mg.CtxDeps(ctx, Push)
+		}
+		return pipeline.Deploy(ctx)
+	})
 }
 
 // Status shows what each configured target runs now: image, revision or version, counts, last event.
@@ -201,8 +201,7 @@ func Deploy(ctx context.Context) error {
 //   - LAMBDA_ALIAS: publish a version and point this alias at it; an alias in a function's ARN wins. Default: none: publish nothing.
 //   - DEPLOY_CONCURRENCY: how many targets are deployed (planned, read) at once. Default: 8.
 func Status(ctx context.Context) error {
-	ctx, _ = session(ctx)
-	return pipeline.Status(ctx)
+	return run(ctx, pipeline.Status)
 }
 
 // Sandbox holds the targets that run the local stand-in for AWS: moto, a
@@ -216,8 +215,10 @@ type Sandbox mg.Namespace
 //   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it, and must be yours and not writable by others. Default: .godax at the top of the repository the target runs in (else the working directory).
 //   - GODAX_SANDBOX_DIR: the sandbox's folder; sandbox:env sets it, so another repository's targets reach the sandbox while keeping their own state. Default: sandbox in the state folder.
 func (Sandbox) Up(ctx context.Context) error {
-	_, err := sandbox.Up(ctx)
-	return err
+	return run(ctx, func(ctx context.Context) error {
+		_, err := sandbox.Up(ctx)
+		return err
+	})
 }
 
 // Down stops the processes sandbox:up started and removes their state.
@@ -230,8 +231,9 @@ func (Sandbox) Up(ctx context.Context) error {
 //   - GODAX_STATE_DIR: the state folder: the push record, and the sandbox unless GODAX_SANDBOX_DIR says otherwise; it holds a .gitignore of *, so git never sees it, and must be yours and not writable by others. Default: .godax at the top of the repository the target runs in (else the working directory).
 //   - GODAX_SANDBOX_DIR: the sandbox's folder; sandbox:env sets it, so another repository's targets reach the sandbox while keeping their own state. Default: sandbox in the state folder.
 func (Sandbox) Down(ctx context.Context) error {
-	ctx, s := session(ctx)
-	return pipeline.SandboxDown(ctx, s)
+	return run(ctx, func(ctx context.Context) error {
+		return pipeline.SandboxDown(ctx, pipeline.SessionFrom(ctx))
+	})
 }
 
 // Env prints export lines that point AWS, Docker and godax at the sandbox.

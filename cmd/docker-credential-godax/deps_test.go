@@ -11,8 +11,8 @@ import (
 // a warm get, so it links no AWS SDK and no regexp package; the fetcher
 // serves most cold gets, so it links no command runner, shell or jq, and
 // no ECR Public client (its twin for public.ecr.aws does). Of lib/dax's
-// module they may link envvar and atomicfile alone, which use only the
-// standard library.
+// module they may link envvar, atomicfile and signals alone, which use
+// only the standard library.
 func TestPrograms_LinkOnlyWhatTheirPathNeeds(t *testing.T) {
 	t.Parallel()
 	for pkg, banned := range map[string][]string{
@@ -26,7 +26,7 @@ func TestPrograms_LinkOnlyWhatTheirPathNeeds(t *testing.T) {
 			t.Fatalf("go list -deps %s: %v", pkg, err)
 		}
 		for _, dep := range strings.Fields(string(out)) {
-			if dep == "github.com/godax/godax/lib/dax/envvar" || dep == "github.com/godax/godax/lib/dax/atomicfile" {
+			if dep == "github.com/godax/godax/lib/dax/envvar" || dep == "github.com/godax/godax/lib/dax/atomicfile" || dep == "github.com/godax/godax/lib/dax/signals" {
 				continue
 			}
 			for _, b := range banned {

@@ -40,7 +40,7 @@ func TestCheck_RefusesAFolderOfAnotherUserNamingTheSettingOwnerAndMode(t *testin
 	dir := filepath.Join(t.TempDir(), "theirs")
 	privdirtest.Mkdir(t, dir, 0o777, privdirtest.Nobody)
 	err := privdir.Make("X_DIR", dir)
-	want := fmt.Sprintf("X_DIR: refusing %s: it is owned by uid %d with mode 0777; want a folder owned by uid 0 that group and others cannot write (no existing folder is changed to fit)", dir, nobody)
+	want := fmt.Sprintf("X_DIR: refusing %s: it is owned by uid %d with mode 0777; want a folder owned by uid 0 that group and others cannot write (no existing folder is changed to fit)", dir, privdirtest.Nobody)
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
@@ -96,7 +96,7 @@ func TestMake_RefusesAFolderOfItsOwnThatAnotherUserPlantedInASharedFolder(t *tes
 	privdirtest.RequireRoot(t)
 	shared := filepath.Join(t.TempDir(), "tmp")
 	privdirtest.Mkdir(t, shared, 0o777|fs.ModeSticky, 0)
-	privdirtest.Mkdir(t, filepath.Join(shared, "godax-0"), 0o700, nobody)
+	privdirtest.Mkdir(t, filepath.Join(shared, "godax-0"), 0o700, privdirtest.Nobody)
 	if err := privdir.Make("X_DIR", privdir.Pick(shared)); err == nil || !strings.Contains(err.Error(), "owned by uid 65534") {
 		t.Errorf("got %v, want a refusal naming uid 65534", err)
 	}

@@ -18,27 +18,33 @@ import (
 // function on a previous image when they are missing, and runs deploy
 // (which builds and pushes first) and status there.
 func Demo(ctx context.Context) error {
-	s := pipeline.NewSession(scripts.Config)
-	ctx = pipeline.WithSession(ctx, s)
-	if err := pipeline.DemoSetup(ctx, s); err != nil {
-		return err
-	}
-	mg.CtxDeps(ctx, scripts.EcrLogin)
-	if err := pipeline.EnsureDemoTargets(ctx); err != nil {
-		return err
-	}
-	mg.CtxDeps(ctx, scripts.Deploy)
-	return pipeline.Status(ctx)
+	return pipeline.RunTarget(ctx, scripts.Config, func(ctx context.Context) error {
+		if err := pipeline.DemoSetup(ctx, pipeline.SessionFrom(ctx)); err != nil {
+			return err
+		}
+		mg.CtxDeps(ctx, scripts.EcrLogin)
+		if err := pipeline.EnsureDemoTargets(ctx); err != nil {
+			return err
+		}
+		mg.CtxDeps(ctx, scripts.Deploy)
+		return pipeline.Status(ctx)
+	})
 }
 
 // Test starts the sandbox and runs every test of godax's modules with
 // the race detector.
-func Test(ctx context.Context) error { return pipeline.Test(ctx) }
+func Test(ctx context.Context) error {
+	return pipeline.RunTarget(ctx, scripts.Config, pipeline.Test)
+}
 
 // Bench measures ecrLogin and the credential helper beside their peers on
 // the sandbox.
-func Bench(ctx context.Context) error { return pipeline.Bench(ctx) }
+func Bench(ctx context.Context) error {
+	return pipeline.RunTarget(ctx, scripts.Config, pipeline.Bench)
+}
 
 // Install compiles godax's targets into GOBIN as godax, and installs the
 // programs under cmd/.
-func Install(ctx context.Context) error { return pipeline.Install(ctx) }
+func Install(ctx context.Context) error {
+	return pipeline.RunTarget(ctx, scripts.Config, pipeline.Install)
+}

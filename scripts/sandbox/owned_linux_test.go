@@ -104,7 +104,7 @@ func TestDown_RefusesASandboxFolderOfAnotherUser(t *testing.T) {
 	}
 	runDir, proc := victim(t), sleeper(t)
 	forge(t, dir, &State{Dir: dir, RunDir: runDir, Moto: Service{Proc: proc}})
-	if err := os.Chown(filepath.Join(dir, "state.json"), nobody, nobody); err != nil {
+	if err := os.Chown(filepath.Join(dir, "state.json"), privdirtest.Nobody, privdirtest.Nobody); err != nil {
 		t.Fatal(err)
 	}
 	useStateDir(t, stateDir)

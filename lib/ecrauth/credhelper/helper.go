@@ -19,6 +19,7 @@ import (
 	"github.com/godax/godax/lib/ecrauth/tokencache"
 
 	"github.com/godax/godax/lib/dax/envvar"
+	"github.com/godax/godax/lib/dax/signals"
 )
 
 // FetcherName is the program that gets a private registry's token on a
@@ -95,6 +96,9 @@ type Options struct {
 	Fetch func(ctx context.Context, req Request) (Response, error)
 	// Now is the clock. Default: time.Now.
 	Now func() time.Time
+	// Context is the context of every get's lock wait and fetch; when it
+	// is done, the get stops. Default: context.Background().
+	Context context.Context
 }
 
 // Helper serves Docker's credential helper protocol for ECR hosts and
@@ -123,6 +127,9 @@ func New(o Options) Helper {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Context == nil {
+		o.Context = context.Background()
 	}
 	return Helper{o: o, handoff: h}
 }
@@ -154,7 +161,7 @@ func (h Helper) Get(serverURL string) (string, string, error) {
 		return "", "", h.handoff(serverURL, fetcherFor(Request{Host: host, Registry: reg}))
 	}
 	if !noCache {
-		ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+		ctx, cancel := context.WithTimeout(h.o.Context, lockWait)
 		unlock, lerr := cache.Lock(ctx, k)
 		cancel()
 		if lerr == nil {
@@ -166,7 +173,7 @@ func (h Helper) Get(serverURL string) (string, string, error) {
 			fmt.Fprintf(os.Stderr, "docker-credential-godax: %v: going on without the lock\n", lerr)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), DefaultFetchTimeout)
+	ctx, cancel := context.WithTimeout(h.o.Context, DefaultFetchTimeout)
 	defer cancel()
 	resp, err := h.o.Fetch(ctx, Request{Host: host, Registry: reg})
 	if err != nil {
@@ -381,31 +388,39 @@ func exeSuffix() string {
 // replace itself), it reads a [Request] as JSON on stdin and writes a
 // [Response] as JSON on stdout; on failure it writes one line to stderr
 // and exits 1.
+//
+// SIGINT, SIGTERM or SIGHUP stops the get: it says so in its error line
+// and exits with 128 plus the signal's number (143 for SIGTERM).
 func ServeFetcher(fetch func(ctx context.Context, req Request) (Response, error)) {
+	ctx, done := signals.Context(context.Background())
+	fail := func(out io.Writer, err error) {
+		err = done(err)
+		fmt.Fprintln(out, err)
+		var stopped *signals.Error
+		if errors.As(err, &stopped) {
+			os.Exit(stopped.ExitStatus())
+		}
+		os.Exit(1)
+	}
 	if len(os.Args) == 3 && os.Args[1] == HandoffAction {
-		h := New(Options{Fetch: fetch})
+		h := New(Options{Fetch: fetch, Context: ctx})
 		if err := credentials.Get(h, strings.NewReader(os.Args[2]), os.Stdout); err != nil {
-			fmt.Fprintln(os.Stdout, err)
-			os.Exit(1)
+			fail(os.Stdout, err)
 		}
 		return
 	}
 	name := strings.TrimSuffix(filepath.Base(os.Args[0]), exeSuffix())
-	fail := func(err error) {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
 	var req Request
 	if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
-		fail(fmt.Errorf("%s: read the request on stdin: %w", name, err))
+		fail(os.Stderr, fmt.Errorf("%s: read the request on stdin: %w", name, err))
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), DefaultFetchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, DefaultFetchTimeout)
 	defer cancel()
 	resp, err := fetch(ctx, req)
 	if err != nil {
-		fail(err)
+		fail(os.Stderr, err)
 	}
 	if err := json.NewEncoder(os.Stdout).Encode(resp); err != nil {
-		fail(fmt.Errorf("%s: %w", name, err))
+		fail(os.Stderr, fmt.Errorf("%s: %w", name, err))
 	}
 }

@@ -13,6 +13,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"go/build"
 	"io"
@@ -26,6 +28,7 @@ import (
 	"github.com/magefile/mage/mage"
 	"github.com/magefile/mage/mg"
 
+	"github.com/godax/godax/lib/dax/signals"
 	"github.com/godax/godax/scripts/settings"
 )
 
@@ -47,6 +50,17 @@ func main() {
 	if compiles(args) {
 		fmt.Fprintln(os.Stderr, "godax: compiling the targets; a first build takes a minute or so, later ones reuse Go's build cache")
 	}
+	os.Exit(run(args))
+}
+
+// run runs mage with args and returns the status to exit with. A signal
+// that stops a run (SIGINT, SIGTERM, SIGHUP) reaches the whole process
+// group: the targets binary mage runs handles it, while this process
+// waits for it, and then exits with 128 plus the signal's number, also
+// when mage reports only that its child failed (killed before it could
+// handle the signal, or a compile the signal stopped).
+func run(args []string) int {
+	_, done := signals.Context(context.Background())
 	var stdout io.Writer = os.Stdout
 	if asksHelp(args) {
 		// -h's usage line says "mage TARGET"; here it is run otherwise.
@@ -56,10 +70,11 @@ func main() {
 		stdout = u
 	}
 	code := mage.ParseAndRun(stdout, os.Stderr, os.Stdin, args)
-	if u, ok := stdout.(*usageWriter); ok {
-		u.flush()
+	var stopped *signals.Error
+	if errors.As(done(nil), &stopped) && code != 0 {
+		return stopped.ExitStatus()
 	}
-	os.Exit(code)
+	return code
 }
 
 // asksHelp reports whether args ask mage for a target's help (-h).
