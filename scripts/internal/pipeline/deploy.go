@@ -392,7 +392,11 @@ func buildImage(ctx context.Context) (deploy.Image, error) {
 	if err != nil {
 		return deploy.Image{}, err
 	}
-	host := ecrauth.TrimHost(sessionOf(ctx).Getenv("ECR_REGISTRY"))
+	ls, err := ReadLoginSettings(sessionOf(ctx).Getenv)
+	if err != nil {
+		return deploy.Image{}, err
+	}
+	host := ls.Registry
 	if host == "" {
 		cfg, err := sessionOf(ctx).AWSConfig(ctx)
 		if err != nil {

@@ -328,16 +328,20 @@ type PushRecord struct {
 // the one [EcrLogin] logged in to in this process) and the AWS settings of
 // [AWSConfig].
 func Push(ctx context.Context) error {
-	s, err := ReadImageSettings(ctx, sessionOf(ctx).Getenv)
+	sess := sessionOf(ctx)
+	s, err := ReadImageSettings(ctx, sess.Getenv)
 	if err != nil {
 		return fmt.Errorf("push: %w", err)
 	}
-	sess := sessionOf(ctx)
+	ls, err := ReadLoginSettings(sess.Getenv) // ECR_REGISTRY and ECR_ACCOUNT, read and checked as ecrLogin reads them
+	if err != nil {
+		return fmt.Errorf("push: %w", err)
+	}
 	cfg, err := sess.AWSConfig(ctx)
 	if err != nil {
 		return fmt.Errorf("push: %w", err)
 	}
-	host, err := pushRegistry(sess.Getenv("ECR_REGISTRY"), sess.LoggedIn(), cfg.Region)
+	host, err := pushRegistry(ls.Registry, sess.LoggedIn(), cfg.Region)
 	if err != nil {
 		return fmt.Errorf("push: %w", err)
 	}
@@ -353,7 +357,7 @@ func Push(ctx context.Context) error {
 	}
 
 	start := time.Now()
-	region, registryID := cfg.Region, sess.Getenv("ECR_ACCOUNT")
+	region, registryID := cfg.Region, ls.Account
 	if reg, err := ecrauth.ParseHost(host); err == nil {
 		if reg.Public {
 			return fmt.Errorf("push: %s is ECR Public, whose repositories this push does not manage: set ECR_REGISTRY to a private registry", host)
