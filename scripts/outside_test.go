@@ -20,9 +20,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/godax/godax/lib/deploy"
+	"github.com/godax/godax/scripts/internal/state"
 	"github.com/godax/godax/scripts/sandbox"
 	"github.com/godax/godax/scripts/sandbox/sandboxtest"
-	"github.com/godax/godax/scripts/state"
 )
 
 // These tests run godax's targets as a user does: from a repository of

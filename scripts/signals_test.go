@@ -25,7 +25,7 @@ import (
 
 	"github.com/godax/godax/lib/dax/signals"
 	"github.com/godax/godax/lib/deploy"
-	"github.com/godax/godax/scripts/state"
+	"github.com/godax/godax/scripts/internal/state"
 )
 
 // The signal suite runs the targets as a user, timeout, docker stop,

@@ -14,8 +14,8 @@ import (
 
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/dax/daxtest"
+	"github.com/godax/godax/scripts/internal/state"
 	"github.com/godax/godax/scripts/sandbox/sandboxtest"
-	"github.com/godax/godax/scripts/state"
 )
 
 // setColumns gives the terminal tty a size of 40 rows and cols columns.

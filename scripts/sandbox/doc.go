@@ -9,7 +9,7 @@
 //     pushes them. The user's own Docker daemon and config are never touched.
 //
 // Everything listens on 127.0.0.1 ports picked when the sandbox first starts,
-// and lives under <state folder>/sandbox (see [github.com/godax/godax/scripts/state.Dir]), so two state
+// and lives under <state folder>/sandbox (or GODAX_SANDBOX_DIR), so two state
 // folders give two independent sandboxes. Typical use from Go:
 //
 //	st, err := sandbox.Up(ctx) // starts what is not running yet

@@ -17,7 +17,7 @@ import (
 
 	"github.com/godax/godax/lib/dax/atomicfile"
 	"github.com/godax/godax/lib/privdir"
-	"github.com/godax/godax/scripts/state"
+	"github.com/godax/godax/scripts/internal/state"
 )
 
 // The sandbox's fixed settings. They are not secrets: every sandbox uses them.

@@ -16,7 +16,7 @@ import (
 	"github.com/magefile/mage/mage"
 
 	"github.com/godax/godax/lib/dax"
-	"github.com/godax/godax/scripts/state"
+	"github.com/godax/godax/scripts/internal/state"
 )
 
 func TestCheckWords_StopsAtTheFirstWordThatIsNotATarget(t *testing.T) {

@@ -17,8 +17,8 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/scripts/internal/state"
 	"github.com/godax/godax/scripts/sandbox"
-	"github.com/godax/godax/scripts/state"
 )
 
 // benchRunTimeout bounds every measured run.

@@ -16,9 +16,9 @@ import (
 
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/deploy/deploytest"
+	"github.com/godax/godax/scripts/internal/state"
 	"github.com/godax/godax/scripts/sandbox"
 	"github.com/godax/godax/scripts/sandbox/sandboxtest"
-	"github.com/godax/godax/scripts/state"
 )
 
 // deployBench is one variant of [BenchmarkDeploy_Sandbox_OneTargetBesideTheFleetEndToEnd]:

@@ -18,8 +18,8 @@ import (
 
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/deploy"
+	"github.com/godax/godax/scripts/internal/state"
 	"github.com/godax/godax/scripts/sandbox"
-	"github.com/godax/godax/scripts/state"
 )
 
 // demoSettings are the names the demo deploys under. They are set whatever

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/godax/godax/lib/ecrauth"
+	"github.com/godax/godax/scripts/internal/state"
 	"github.com/godax/godax/scripts/sandbox"
 	"github.com/godax/godax/scripts/sandbox/sandboxtest"
-	"github.com/godax/godax/scripts/state"
 )
 
 // buildHelper builds cmd/... (the helper and its fetcher) into a folder

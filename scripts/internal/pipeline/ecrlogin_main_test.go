@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/godax/godax/scripts/state"
+	"github.com/godax/godax/scripts/internal/state"
 )
 
 // helperEnv makes the test binary run one EcrLogin and exit, so that tests

@@ -20,7 +20,7 @@ import (
 	"github.com/godax/godax/lib/ecrrepo"
 	"github.com/godax/godax/lib/gitrev"
 	"github.com/godax/godax/lib/privdir"
-	"github.com/godax/godax/scripts/state"
+	"github.com/godax/godax/scripts/internal/state"
 )
 
 // pushRecordFile is the file under the state folder holding [PushRecord].

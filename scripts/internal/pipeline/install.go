@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/godax/godax/lib/dax"
-	"github.com/godax/godax/scripts/state"
+	"github.com/godax/godax/scripts/internal/state"
 )
 
 // TargetsBinary is the name Install gives the compiled targets.

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/godax/godax/lib/dax"
+	"github.com/godax/godax/scripts/internal/state"
 	"github.com/godax/godax/scripts/sandbox"
-	"github.com/godax/godax/scripts/state"
 )
 
 // Test brings the sandbox up, then runs every test in the module with the
