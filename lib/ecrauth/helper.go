@@ -11,10 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/godax/godax/lib/dax"
 	"github.com/godax/godax/lib/dax/atomicfile"
+	"github.com/godax/godax/lib/privdir"
 )
 
 // HelperName is the credential helper's name in Docker's config: Docker
@@ -28,8 +27,8 @@ const HelperCommand = "docker-credential-" + HelperName
 // the credential helper name (docker-credential-NAME) for host: it sets
 // credHelpers[host] to name and removes any password stored for host
 // under auths, keeping every other key of the file as it was. The file is
-// written atomically, under a lock shared with concurrent runs; a missing
-// file is created with mode 0600.
+// written atomically, under a lock shared with concurrent runs (its file
+// never opened through a link); a missing file is created with mode 0600.
 //
 // # Error handling
 //
@@ -39,13 +38,13 @@ func RouteToHelper(ctx context.Context, path, host, name string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("docker config: %w", err)
 	}
-	lock := flock.New(path+".lock", flock.SetPermissions(0o600))
 	lctx, cancel := context.WithTimeout(ctx, DefaultLockWait)
 	defer cancel()
-	if ok, err := lock.TryLockContext(lctx, 20*time.Millisecond); !ok {
-		return fmt.Errorf("docker config %s: lock: %w", path, errors.Join(err, lock.Close()))
+	unlock, err := privdir.Lock(lctx, path+".lock") // never through a link someone planted
+	if err != nil {
+		return fmt.Errorf("docker config %s: lock: %w", path, err)
 	}
-	defer lock.Unlock()
+	defer unlock()
 
 	doc := map[string]json.RawMessage{}
 	b, err := os.ReadFile(path)

@@ -1,12 +1,14 @@
 package privdir
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 )
 
 // UnsafeError is the error of [Check] and [Make] for a folder that breaks
@@ -66,3 +68,10 @@ func ReadFile(path string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// lockRetry is how often [Lock] retries a lock another process holds.
+const lockRetry = 20 * time.Millisecond
+
+// ErrLockHeld is wrapped by [Lock]'s error when another process held the
+// lock until the context was done.
+var ErrLockHeld = errors.New("held by another run")

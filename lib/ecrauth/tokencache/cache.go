@@ -20,8 +20,6 @@ import (
 // then ignored and rewritten.
 const cacheVersion = 2
 
-// lockRetry is how often a waiting run retries a held lock.
-const lockRetry = 20 * time.Millisecond
 
 // Key names a cache entry by what the caller configured, so that it can
 // be looked up without any network call. Two runs with the same Key act
@@ -239,7 +237,7 @@ func (c Cache) Prepare() error {
 
 // ErrLockHeld is wrapped by [Cache.Lock]'s error when another run held
 // the lock until ctx was done.
-var ErrLockHeld = errors.New("held by another run")
+var ErrLockHeld = privdir.ErrLockHeld
 
 // Lock takes an exclusive lock on k's entry across processes (flock on
 // Unix, LockFileEx on Windows), waiting until ctx is done. Concurrent runs
@@ -256,7 +254,7 @@ func (c Cache) Lock(ctx context.Context, k Key) (unlock func() error, err error)
 		return nil, err
 	}
 	path := filepath.Join(c.Dir, k.ID()+".lock")
-	unlock, err = lockFile(ctx, path)
+	unlock, err = privdir.Lock(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("token cache lock %s: %w", path, err)
 	}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package tokencache
+package privdir
 
 import (
 	"context"
@@ -9,15 +9,14 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/godax/godax/lib/privdir"
 )
 
-// lockFile takes flock's exclusive lock on path, created with mode 0600
+// Lock takes flock's exclusive lock on path, created with mode 0600
 // if missing and never opened through a link, retrying every [lockRetry]
 // until ctx is done; then the error wraps [ErrLockHeld]. Closing the file
 // releases the lock.
-func lockFile(ctx context.Context, path string) (unlock func() error, err error) {
-	f, err := privdir.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+func Lock(ctx context.Context, path string) (unlock func() error, err error) {
+	f, err := OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package tokencache
+package privdir
 
 import (
 	"context"
@@ -8,10 +8,10 @@ import (
 	"github.com/gofrs/flock"
 )
 
-// lockFile takes an exclusive lock on path (LockFileEx on Windows),
+// Lock takes an exclusive lock on path (LockFileEx on Windows),
 // created with mode 0600 if missing, retrying every [lockRetry] until ctx
 // is done; then the error wraps [ErrLockHeld].
-func lockFile(ctx context.Context, path string) (unlock func() error, err error) {
+func Lock(ctx context.Context, path string) (unlock func() error, err error) {
 	l := flock.New(path, flock.SetPermissions(0o600))
 	ok, err := l.TryLockContext(ctx, lockRetry)
 	if ok {
