@@ -8,7 +8,6 @@ import (
 	"os"
 	"syscall"
 	"time"
-
 )
 
 // Lock takes flock's exclusive lock on path, created with mode 0600

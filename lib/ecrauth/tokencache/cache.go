@@ -20,7 +20,6 @@ import (
 // then ignored and rewritten.
 const cacheVersion = 2
 
-
 // Key names a cache entry by what the caller configured, so that it can
 // be looked up without any network call. Two runs with the same Key act
 // as the same principal against the same registry: a role (Role) is the
