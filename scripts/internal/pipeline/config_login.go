@@ -12,6 +12,7 @@ import (
 	"github.com/godax/godax/lib/container"
 	"github.com/godax/godax/lib/dax/envvar"
 	"github.com/godax/godax/lib/ecrauth"
+	"github.com/godax/godax/lib/ecrauth/credhelper"
 )
 
 // LoginSettings is ecrLogin's configuration, read from the environment by
@@ -72,12 +73,10 @@ type LoginSettings struct {
 // CONTAINER_CLI.
 func ReadLoginSettings(getenv func(string) string) (LoginSettings, error) {
 	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
-	s := LoginSettings{Profile: env("AWS_PROFILE")}
-
-	s.Region = env("AWS_REGION")
-	if s.Region == "" {
-		s.Region = env("AWS_DEFAULT_REGION")
-	}
+	// The registry's own settings are read as the credential helper reads
+	// them; this reader checks them and adds the login's.
+	reg := credhelper.FromEnv(getenv)
+	s := LoginSettings{Profile: reg.Profile, Region: reg.Region}
 	if s.Region != "" {
 		if err := s.checkRegion("AWS_REGION", s.Region); err != nil {
 			return s, err
@@ -107,7 +106,7 @@ func ReadLoginSettings(getenv func(string) string) (LoginSettings, error) {
 		}
 	}
 
-	s.Account = env("ECR_ACCOUNT")
+	s.Account = reg.Account
 	if s.Account != "" && !awsauth.ValidAccount(s.Account) {
 		return s, fmt.Errorf("ECR_ACCOUNT=%q is not a 12-digit AWS account id", s.Account)
 	}
@@ -133,7 +132,7 @@ func ReadLoginSettings(getenv func(string) string) (LoginSettings, error) {
 		s.Registry = host
 	}
 
-	role, err := readRole(env, s)
+	role, err := readRole(reg, env("ECR_ROLE_MFA_SERIAL"), s)
 	if err != nil {
 		return s, err
 	}
@@ -177,21 +176,24 @@ func ReadLoginSettings(getenv func(string) string) (LoginSettings, error) {
 	return s, nil
 }
 
-// readRole reads ECR_ROLE and its options; nil when ECR_ROLE is unset.
-func readRole(env func(string) string, s LoginSettings) (*awsauth.Role, error) {
-	v := env("ECR_ROLE")
+// readRole checks reg's role settings (ECR_ROLE and its options, as
+// [credhelper.FromEnv] read them) and mfaSerial (ECR_ROLE_MFA_SERIAL), and
+// returns the role; nil when ECR_ROLE is unset.
+func readRole(reg credhelper.Registry, mfaSerial string, s LoginSettings) (*awsauth.Role, error) {
+	v := reg.Role
 	if v == "" {
-		for _, k := range []string{"ECR_ROLE_SESSION_NAME", "ECR_ROLE_DURATION", "ECR_ROLE_EXTERNAL_ID", "ECR_ROLE_MFA_SERIAL"} {
-			if env(k) != "" {
-				return nil, fmt.Errorf("%s is set but ECR_ROLE is not: set ECR_ROLE to the role to assume", k)
+		for _, o := range []struct{ name, value string }{{"ECR_ROLE_SESSION_NAME", reg.RoleSessionName},
+			{"ECR_ROLE_DURATION", reg.RoleDuration}, {"ECR_ROLE_EXTERNAL_ID", reg.RoleExternalID}, {"ECR_ROLE_MFA_SERIAL", mfaSerial}} {
+			if o.value != "" {
+				return nil, fmt.Errorf("%s is set but ECR_ROLE is not: set ECR_ROLE to the role to assume", o.name)
 			}
 		}
 		return nil, nil
 	}
 	r := &awsauth.Role{
-		SessionName: env("ECR_ROLE_SESSION_NAME"),
-		ExternalID:  env("ECR_ROLE_EXTERNAL_ID"),
-		MFASerial:   env("ECR_ROLE_MFA_SERIAL"),
+		SessionName: reg.RoleSessionName,
+		ExternalID:  reg.RoleExternalID,
+		MFASerial:   mfaSerial,
 	}
 	if r.MFASerial != "" {
 		r.TokenCode = mfaprompt.TokenCode(r.MFASerial)
@@ -222,7 +224,7 @@ func readRole(env func(string) string, s LoginSettings) (*awsauth.Role, error) {
 			return nil, fmt.Errorf("ECR_ROLE: %w", err)
 		}
 	}
-	if d := env("ECR_ROLE_DURATION"); d != "" {
+	if d := reg.RoleDuration; d != "" {
 		dur, err := envvar.Duration("ECR_ROLE_DURATION", d, 0)
 		if err != nil {
 			return nil, err
@@ -239,7 +241,7 @@ func readRole(env func(string) string, s LoginSettings) (*awsauth.Role, error) {
 		return nil, errors.New("ECR_ROLE_EXTERNAL_ID: want 2 to 1224 of letters, digits and +=,.@:/_-")
 	}
 	if r.Duration > awsauth.MaxRoleDuration {
-		return nil, fmt.Errorf("ECR_ROLE_DURATION=%q is over STS's maximum of 12h", env("ECR_ROLE_DURATION"))
+		return nil, fmt.Errorf("ECR_ROLE_DURATION=%s is over STS's maximum of 12h", envvar.AsRead(reg.RoleDuration, r.Duration))
 	}
 	return r, nil
 }
