@@ -117,14 +117,13 @@ func (d DockerCLI) Holds(host, digest string) (bool, error) {
 type Option func(*loginOptions)
 
 type loginOptions struct {
-	cacheDir  string
-	noCache   bool
-	docker    Docker
-	info      func(format string, args ...any)
-	warn      func(format string, args ...any)
-	lockWait  time.Duration
-	now       func() time.Time
-	operation string
+	cacheDir string
+	noCache  bool
+	docker   Docker
+	info     func(format string, args ...any)
+	warn     func(format string, args ...any)
+	lockWait time.Duration
+	now      func() time.Time
 }
 
 // WithCacheDir keeps the cache in dir, or in a folder of the user's own

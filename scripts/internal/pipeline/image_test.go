@@ -349,26 +349,6 @@ func TestGoPlatforms_MatchGoToolDistList(t *testing.T) {
 	}
 }
 
-// goBuildFolders lists the go-build* folders anywhere under dir.
-func goBuildFolders(t *testing.T, dir string) []string {
-	t.Helper()
-	var found []string
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return nil // a folder removed while walking
-		}
-		if d.IsDir() && strings.HasPrefix(d.Name(), "go-build") {
-			found = append(found, path)
-			return filepath.SkipDir
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return found
-}
-
 // pushHelperEnv makes the test binary run ecrLogin, build and push, as
 // `mage push` does, in a process of its own: each push starts with a
 // fresh process, as a second `mage push` would.
