@@ -174,7 +174,7 @@ func (sh *Shell) builtinMiddleware(next interp.ExecHandlerFunc) interp.ExecHandl
 			fmt.Fprintf(hc.Stderr, "%s: %v (and no %s on PATH)\n", args[0], err, args[0])
 			return interp.ExitStatus(2)
 		}
-		if _, ok := interp.IsExitStatus(err); ok {
+		if _, ok := errors.AsType[interp.ExitStatus](err); ok {
 			return err
 		}
 		fmt.Fprintf(hc.Stderr, "%s: %v\n", args[0], err)

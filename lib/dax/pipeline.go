@@ -2,6 +2,7 @@ package dax
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"sync"
@@ -83,7 +84,7 @@ func runPipeline(ctx context.Context, r *interp.Runner, stages []*syntax.Stmt, s
 	}
 	wg.Wait()
 	for _, err := range errs[:len(errs)-1] {
-		if _, ok := interp.IsExitStatus(err); err != nil && !ok {
+		if _, ok := errors.AsType[interp.ExitStatus](err); err != nil && !ok {
 			return err // a fatal error, such as cancellation
 		}
 	}

@@ -51,7 +51,7 @@ func prepare(f *syntax.File) (funcs []string) {
 		if !ok || rd.Word == nil || !fileRedirect(rd.Op) {
 			return true
 		}
-		if rd.Op == syntax.ClbOut {
+		if rd.Op == syntax.RdrClob {
 			// The interpreter has no noclobber, so >| is >; it would
 			// refuse the operator.
 			rd.Op = syntax.RdrOut
@@ -90,7 +90,7 @@ func literal(s string) *syntax.Word {
 func fileRedirect(op syntax.RedirOperator) bool {
 	switch op {
 	case syntax.RdrOut, syntax.AppOut, syntax.RdrIn, syntax.RdrInOut,
-		syntax.RdrAll, syntax.AppAll, syntax.ClbOut:
+		syntax.RdrAll, syntax.AppAll, syntax.RdrClob:
 		return true
 	}
 	return false

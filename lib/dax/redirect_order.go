@@ -56,7 +56,7 @@ func truncatesLater(st *syntax.Stmt) []*syntax.Redirect {
 	var later []*syntax.Redirect
 	for i, rd := range st.Redirs {
 		fds := redirectFds(rd)
-		if rd.Op != syntax.RdrOut && rd.Op != syntax.ClbOut && rd.Op != syntax.RdrAll || fds[0] != "1" && fds[0] != "2" {
+		if rd.Op != syntax.RdrOut && rd.Op != syntax.RdrClob && rd.Op != syntax.RdrAll || fds[0] != "1" && fds[0] != "2" {
 			continue
 		}
 		takenOver := func(fd string) bool {

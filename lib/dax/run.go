@@ -375,7 +375,7 @@ func (c Command) run(ctx context.Context, o sinkIO) (int, error) {
 	}
 	code := 0
 	if err != nil {
-		status, ok := interp.IsExitStatus(err)
+		status, ok := errors.AsType[interp.ExitStatus](err)
 		if !ok {
 			return -1, fail(-1, err, 0)
 		}

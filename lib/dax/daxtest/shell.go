@@ -305,7 +305,7 @@ func (s *Shell) answer(ctx context.Context, call *Call, argv []string, hc interp
 			if ctx.Err() != nil {
 				return 124, ctx.Err()
 			}
-			if st, ok := interp.IsExitStatus(err); ok {
+			if st, ok := errors.AsType[interp.ExitStatus](err); ok {
 				return int(st), err
 			}
 			if errors.Is(err, syscall.EPIPE) {
@@ -337,7 +337,7 @@ func exitCode(err error) int {
 	if err == nil {
 		return 0
 	}
-	if st, ok := interp.IsExitStatus(err); ok {
+	if st, ok := errors.AsType[interp.ExitStatus](err); ok {
 		return int(st)
 	}
 	return -1
