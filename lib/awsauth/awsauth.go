@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/user"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -224,7 +225,7 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	if timeout <= 0 {
 		timeout = DefaultCredentialTimeout
 	}
-	opts := []func(*config.LoadOptions) error{config.WithLogger(quietIMDS{next: logging.NewStandardLogger(logOutput)})}
+	opts := []func(*config.LoadOptions) error{config.WithLogger(quietSDK{next: logging.NewStandardLogger(logOutput)})}
 	if o.Region != "" {
 		opts = append(opts, config.WithRegion(o.Region))
 	}
@@ -301,13 +302,17 @@ func assumeRole(cfg aws.Config, r Role, timeout time.Duration) (aws.Config, erro
 // logOutput is where the SDK's log lines go; tests replace it.
 var logOutput io.Writer = os.Stderr
 
-// quietIMDS drops the SDK's "falling back to IMDSv1" warning and passes
-// every other log line to next.
-type quietIMDS struct{ next logging.Logger }
+// quietWarnings are the SDK's warnings that say nothing a user can act
+// on: the IMDSv1 fallback, and a response body it could not drain for
+// reusing the connection (seen when a server closes it first).
+var quietWarnings = []string{"falling back to IMDSv1", "failed to discard remaining HTTP response body"}
+
+// quietSDK drops [quietWarnings] and passes every other log line to next.
+type quietSDK struct{ next logging.Logger }
 
 // Logf implements [logging.Logger].
-func (q quietIMDS) Logf(c logging.Classification, format string, v ...any) {
-	if c == logging.Warn && strings.HasPrefix(format, "falling back to IMDSv1") {
+func (q quietSDK) Logf(c logging.Classification, format string, v ...any) {
+	if c == logging.Warn && slices.ContainsFunc(quietWarnings, func(w string) bool { return strings.HasPrefix(format, w) }) {
 		return
 	}
 	q.next.Logf(c, format, v...)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/smithy-go/logging"
 )
 
 // An instance whose metadata service refuses IMDSv2 tokens: the SDK falls
@@ -55,5 +57,22 @@ func TestLoad_DropsTheSDKsIMDSv1FallbackWarning(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "IMDSv1") {
 		t.Errorf("the IMDSv1 warning reached the log:\n%s", logs.String())
+	}
+}
+
+func TestQuietSDK_DropsOnlyTheWarningsNoUserCanActOn(t *testing.T) {
+	t.Parallel()
+	var logs strings.Builder
+	q := quietSDK{next: logging.NewStandardLogger(&logs)}
+	q.Logf(logging.Warn, "failed to discard remaining HTTP response body, this may affect connection reuse: %v", "use of closed network connection")
+	q.Logf(logging.Warn, "falling back to IMDSv1: %v", "403")
+	q.Logf(logging.Warn, "Response has no supported checksum. Not validating response payload.")
+	q.Logf(logging.Debug, "failed to discard remaining HTTP response body")
+	got := logs.String()
+	if strings.Contains(got, "WARN failed to discard") || strings.Contains(got, "IMDSv1") {
+		t.Errorf("a quiet warning reached the log:\n%s", got)
+	}
+	if !strings.Contains(got, "no supported checksum") || !strings.Contains(got, "DEBUG failed to discard") {
+		t.Errorf("another line was dropped too:\n%s", got)
 	}
 }
